@@ -1,0 +1,911 @@
+"""The case-study domain: who did what, where, and what changed, every claim with its source.
+
+Reader-facing records carry a publication status that defaults to draft, so nothing an editor
+creates is public until they say so. Public code reads through each QuerySet's `published()`,
+which also hides children whose parent (case study, person, practice) is not published.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+
+EARLIEST_YEAR = 1800
+LATEST_YEAR = 2100
+
+
+def sane_year(field: str) -> models.CheckConstraint:
+    """A year is missing or plausible: catches typos such as 20222 or 202 at the database."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True})
+        | Q(**{f"{field}__gte": EARLIEST_YEAR, f"{field}__lte": LATEST_YEAR}),
+        name=f"%(app_label)s_%(class)s_{field}_sane",
+        violation_error_message=f"{field.replace('_', ' ').capitalize()} must be between "
+        f"{EARLIEST_YEAR} and {LATEST_YEAR}.",
+    )
+
+
+def not_before(later: str, earlier: str, message: str) -> models.CheckConstraint:
+    """`later` is not before `earlier` when both are known."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__gte": F(earlier)}),
+        name=f"%(app_label)s_%(class)s_{later}_not_before_{earlier}",
+        violation_error_message=message,
+    )
+
+
+def split_lines(text: str) -> list[str]:
+    """Aliases and synonyms are kept one per line: easy for editors, easy to search."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        max_length=10,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text="Readers see published records only. New records start as drafts.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+
+# --- Reference data: sectors, organisation types, sources ---------------------------------
+
+
+class Sector(models.Model):
+    """Healthcare, local government, education: fixed, and their slugs are public URLs."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True, help_text="Part of public URLs: change with care.")
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the site.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrganisationType(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisation_types",
+        help_text="Leave empty for bodies outside the three sectors (think tanks, "
+        "professional bodies, national government).",
+    )
+
+    class Meta:
+        ordering = ["sector__position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Source(Publishable):
+    """A document a claim comes from: a report, web page, inspection, ranking or census."""
+
+    class Kind(models.TextChoices):
+        REPORT = "report", "Report"
+        WEB_PAGE = "web_page", "Web page"
+        INSPECTION = "inspection", "Inspection"
+        PEER_REVIEW = "peer_review", "Peer review"
+        RANKING = "ranking", "Ranking or league table"
+        CENSUS = "census", "Census or official statistics"
+
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    publisher = models.CharField(max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    based_on = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="used_by",
+        help_text="Sources this one draws on (a compendium draws on its reports).",
+    )
+    note = models.TextField(
+        blank=True, help_text="Anything a reader should know: how the year was inferred, errata."
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [sane_year("year")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.year})" if self.year else self.title
+
+
+# --- Organisations and people -------------------------------------------------------------
+
+
+class Organisation(Publishable):
+    name = models.CharField(max_length=200, help_text="The canonical name.")
+    slug = models.SlugField(max_length=120, unique=True)
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other names the sources use, one per line. Search finds these too.",
+    )
+    type = models.ForeignKey(
+        OrganisationType, on_delete=models.PROTECT, related_name="organisations"
+    )
+    region = models.CharField(max_length=200, blank=True, help_text="Where it serves, in words.")
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class OrganisationFact(models.Model):
+    """A figure about an organisation as the source gives it (population, staff, budget...)."""
+
+    class Kind(models.TextChoices):
+        POPULATION_SERVED = "population_served", "Population served"
+        REGISTERED_PATIENTS = "registered_patients", "Registered patients"
+        PATIENTS_TREATED = "patients_treated", "Patients treated in a year"
+        STAFF = "staff", "Staff"
+        BUDGET = "budget", "Annual budget (£)"
+        SITES = "sites", "Sites"
+        RURAL_SHARE = "rural_share", "Share of population that is rural (%)"
+
+    class Qualifier(models.TextChoices):
+        EXACT = "exact", "exactly"
+        ABOUT = "about", "about"
+        MORE_THAN = "more_than", "more than"
+        APPROACHING = "approaching", "approaching"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="facts")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    value = models.DecimalField(max_digits=16, decimal_places=2)
+    qualifier = models.CharField(max_length=12, choices=Qualifier.choices, default=Qualifier.EXACT)
+    period = models.CharField(
+        max_length=30, blank=True, help_text='When it applied, as the source says: "2021-22".'
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
+    excerpt = models.TextField(blank=True, help_text="The source's own words for this figure.")
+
+    class Meta:
+        ordering = ["organisation", "kind"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "period"],
+                name="fact_unique_kind_per_period",
+                violation_error_message="This organisation already has this figure "
+                "for this period.",
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="fact_value_not_negative",
+                violation_error_message="A figure about an organisation cannot be negative.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value:,.0f}"
+
+
+class Person(Publishable):
+    name = models.CharField(
+        max_length=200, help_text='Canonical name without titles: "Karen James".'
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+    honorific = models.CharField(
+        max_length=50, blank=True, help_text='Before the name: "Dr", "Professor", "The Lord".'
+    )
+    post_nominals = models.CharField(
+        max_length=100, blank=True, help_text='After the name: "OBE", "CMgr FCMI", "MP".'
+    )
+    aliases = models.TextField(
+        blank=True,
+        help_text="Other spellings or forms of the name the sources use, one per line.",
+    )
+    summary = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def full_name(self) -> str:
+        """Honorific, name and post-nominals, as a reader would address them."""
+        return " ".join(part for part in (self.honorific, self.name, self.post_nominals) if part)
+
+    @property
+    def alias_list(self) -> list[str]:
+        return split_lines(self.aliases)
+
+
+class RoleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(person__status=Status.PUBLISHED).filter(
+            Q(organisation__isnull=True) | Q(organisation__status=Status.PUBLISHED)
+        )
+
+
+class Role(models.Model):
+    """A post a person held: a person has many over time (former and current)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="roles",
+        help_text="Leave empty for a public office with no organisation in the knowledge base.",
+    )
+    title = models.CharField(max_length=200)
+    title_aliases = models.TextField(
+        blank=True, help_text="Other forms of the title the sources use, one per line."
+    )
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_current = models.BooleanField(
+        "current", default=False, help_text="Held at the time of the source."
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="roles")
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_current", "-start_year", "title"]
+        constraints = [
+            sane_year("start_year"),
+            sane_year("end_year"),
+            not_before("end_year", "start_year", "A role cannot end before it starts."),
+            models.CheckConstraint(
+                condition=Q(is_current=False) | Q(end_year__isnull=True),
+                name="role_current_has_no_end",
+                violation_error_message="A current role has no end year.",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "organisation", "title"],
+                name="role_unique_title_per_person_and_organisation",
+                violation_error_message="This person already has this title at this organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f", {self.organisation}" if self.organisation_id else ""
+        return f"{self.person}: {self.title}{where}"
+
+    @property
+    def title_alias_list(self) -> list[str]:
+        return split_lines(self.title_aliases)
+
+    @property
+    def years(self) -> str:
+        if self.start_year and self.end_year:
+            return f"{self.start_year} to {self.end_year}"
+        if self.start_year:
+            return f"from {self.start_year}"
+        if self.end_year:
+            return f"until {self.end_year}"
+        return ""
+
+
+# --- The practice taxonomy ----------------------------------------------------------------
+
+
+class PracticeTheme(Publishable):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the site.")
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PracticeQuerySet(PublishableQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, theme__status=Status.PUBLISHED)
+
+
+class Practice(Publishable):
+    """A management practice: the taxonomy readers search by, shared across sectors."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True, help_text="Part of public URLs: change with care.")
+    theme = models.ForeignKey(PracticeTheme, on_delete=models.PROTECT, related_name="practices")
+    definition = models.TextField(help_text="What the practice is, in plain words.")
+    synonyms = models.TextField(
+        blank=True, help_text="Other names for it, one per line. Search finds these too."
+    )
+
+    objects = PracticeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def synonym_list(self) -> list[str]:
+        return split_lines(self.synonyms)
+
+
+# --- Case studies and what hangs on them ---------------------------------------------------
+
+
+class CaseStudyQuerySet(PublishableQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, organisation__status=Status.PUBLISHED)
+
+
+class CaseStudy(Publishable):
+    """One organisation's story as one source tells it: the unit readers browse."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=120, unique=True, help_text="Part of public URLs.")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="case_studies"
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="case_studies")
+    source_section = models.CharField(
+        max_length=200, blank=True, help_text="The heading the story has in the source."
+    )
+    period_start = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="First year the story covers, if the source says."
+    )
+    period_end = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Last year the story covers; empty if still going on."
+    )
+    period_label = models.CharField(
+        max_length=100, blank=True, help_text='The period in words: "2014 to 2022".'
+    )
+    context = models.TextField(help_text="The situation before: what the organisation faced.")
+    summary = models.TextField(help_text="What it did and what changed, in two or three sentences.")
+    people = models.ManyToManyField(Person, through="CaseStudyPerson", related_name="case_studies")
+    practices = models.ManyToManyField(
+        Practice, through="PracticeApplication", related_name="case_studies"
+    )
+
+    objects = CaseStudyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name_plural = "case studies"
+        constraints = [
+            sane_year("period_start"),
+            sane_year("period_end"),
+            not_before("period_end", "period_start", "The period cannot end before it starts."),
+            models.UniqueConstraint(
+                fields=["organisation", "source"],
+                name="case_study_one_per_organisation_and_source",
+                violation_error_message="This source already has a case study "
+                "of this organisation.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def sector(self) -> Sector | None:
+        return self.organisation.type.sector
+
+
+class CaseStudyPerson(models.Model):
+    class Involvement(models.TextChoices):
+        LEADER = "leader", "Led the change"
+        INTERVIEWEE = "interviewee", "Interviewed"
+        MENTIONED = "mentioned", "Mentioned"
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
+    involvement = models.CharField(max_length=20, choices=Involvement.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "person in the case study"
+        verbose_name_plural = "people in the case study"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study", "person"],
+                name="case_study_person_unique",
+                violation_error_message="This person is already listed in this case study.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.get_involvement_display()})"
+
+
+class CaseStudyPartQuerySet(PublishableQuerySet):
+    """Parts of a case study are public only when they and their case study are."""
+
+    def published(self):
+        return self.filter(
+            status=Status.PUBLISHED,
+            case_study__status=Status.PUBLISHED,
+            case_study__organisation__status=Status.PUBLISHED,
+        )
+
+
+class PracticeApplicationQuerySet(CaseStudyPartQuerySet):
+    def published(self):
+        return (
+            super()
+            .published()
+            .filter(practice__status=Status.PUBLISHED, practice__theme__status=Status.PUBLISHED)
+        )
+
+
+class PracticeApplication(Publishable):
+    """How one case study applied one practice, in the source's own words."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="applications")
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="applications")
+    heading = models.CharField(
+        max_length=200, blank=True, help_text="The case study's own heading for this, if any."
+    )
+    description = models.TextField(
+        help_text="What they did, quoted or closely following the source."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = PracticeApplicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study", "practice"],
+                name="application_one_per_practice",
+                violation_error_message="This case study already applies this practice.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice} at {self.case_study.organisation}"
+
+
+# --- What changed -------------------------------------------------------------------------
+
+
+class GradeScale(models.Model):
+    """An ordered grade ladder, such as CQC or Ofsted ratings."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Grade(models.Model):
+    scale = models.ForeignKey(GradeScale, on_delete=models.CASCADE, related_name="grades")
+    name = models.CharField(max_length=50)
+    rank = models.PositiveSmallIntegerField(help_text="Higher is better: 1 is the lowest grade.")
+
+    class Meta:
+        ordering = ["scale", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scale", "rank"],
+                name="grade_unique_rank",
+                violation_error_message="This scale already has a grade at this rank.",
+            ),
+            models.UniqueConstraint(
+                fields=["scale", "name"],
+                name="grade_unique_name",
+                violation_error_message="This scale already has a grade with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Indicator(models.Model):
+    """What was measured."""
+
+    class Kind(models.TextChoices):
+        ORDINAL = "ordinal", "Grade on a scale"
+        PERCENTAGE = "percentage", "Percentage"
+        RANK = "rank", "Rank (1 is best)"
+        COUNT = "count", "Count"
+        NARRATIVE = "narrative", "Described in words"
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=120, unique=True)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    scale = models.ForeignKey(
+        GradeScale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="indicators",
+        help_text="The grade ladder: required for graded indicators, empty otherwise.",
+    )
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="ordinal") & Q(scale__isnull=False))
+                | (~Q(kind="ordinal") & Q(scale__isnull=True)),
+                name="indicator_scale_iff_ordinal",
+                violation_error_message="A graded indicator needs a scale; other kinds have none.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in {self.Kind.PERCENTAGE, self.Kind.RANK, self.Kind.COUNT}
+
+
+class Outcome(Publishable):
+    """A result a case study reports: baseline and result, with years and how it is evidenced."""
+
+    class Direction(models.TextChoices):
+        IMPROVED = "improved", "Improved"
+        SUSTAINED = "sustained", "Sustained"
+        DECLINED = "declined", "Declined"
+        SNAPSHOT = "snapshot", "Single measurement (no baseline)"
+
+    class Evidence(models.TextChoices):
+        REGULATOR = "regulator", "Regulator's inspection"
+        SURVEY = "survey", "Survey"
+        RANKING = "ranking", "Ranking, league table or award"
+        EXTERNAL_REVIEW = "external_review", "External or peer review"
+        OFFICIAL_DATA = "official_data", "Official data"
+        SELF_REPORTED = "self_reported", "Reported by the organisation"
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="outcomes")
+    slug = models.SlugField(max_length=120, help_text="Unique within the case study.")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="outcomes")
+    baseline_grade = models.ForeignKey(
+        Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    baseline_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    baseline_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    result_grade = models.ForeignKey(
+        Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    result_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    timeframe = models.CharField(
+        max_length=150, blank=True, help_text='When, in the source\'s words: "within three years".'
+    )
+    direction = models.CharField(max_length=12, choices=Direction.choices)
+    evidence = models.CharField("how it is evidenced", max_length=20, choices=Evidence.choices)
+    statement = models.TextField(help_text="The source's sentence that reports this result.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="outcomes")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = CaseStudyPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case_study", "slug"],
+                name="outcome_unique_slug_per_case_study",
+                violation_error_message="This case study already has an outcome with this slug.",
+            ),
+            sane_year("baseline_year"),
+            sane_year("result_year"),
+            not_before("result_year", "baseline_year", "A result cannot come before its baseline."),
+            models.CheckConstraint(
+                condition=Q(baseline_grade__isnull=True) | Q(baseline_value__isnull=True),
+                name="outcome_baseline_grade_or_value",
+                violation_error_message="Give the baseline as a grade or a number, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(result_grade__isnull=True) | Q(result_value__isnull=True),
+                name="outcome_result_grade_or_value",
+                violation_error_message="Give the result as a grade or a number, not both.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(direction="snapshot")
+                | (
+                    Q(baseline_grade__isnull=True)
+                    & Q(baseline_value__isnull=True)
+                    & Q(baseline_year__isnull=True)
+                ),
+                name="outcome_snapshot_has_no_baseline",
+                violation_error_message="A single measurement has no baseline: "
+                "choose another direction or clear the baseline.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.get_direction_display().lower()}"
+
+    def clean(self) -> None:
+        super().clean()
+        if not self.indicator_id:
+            return
+        self._check_values_fit_indicator()
+
+    def _check_values_fit_indicator(self) -> None:
+        indicator = self.indicator
+        errors = {}
+        for end in ("baseline", "result"):
+            grade = getattr(self, f"{end}_grade")
+            value = getattr(self, f"{end}_value")
+            if grade and indicator.kind != Indicator.Kind.ORDINAL:
+                errors[f"{end}_grade"] = f"{indicator} is not graded: give a number or nothing."
+            elif grade and grade.scale_id != indicator.scale_id:
+                errors[f"{end}_grade"] = f"Choose a grade from the {indicator.scale} scale."
+            if value is not None and not indicator.is_numeric:
+                errors[f"{end}_value"] = f"{indicator} is not measured in numbers."
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def baseline(self) -> str:
+        return _display_value(self.baseline_grade, self.baseline_value, self.indicator)
+
+    @property
+    def result(self) -> str:
+        return _display_value(self.result_grade, self.result_value, self.indicator)
+
+
+def _display_value(grade, value, indicator: Indicator) -> str:
+    if grade is not None:
+        return grade.name
+    if value is None:
+        return ""
+    number = f"{value.normalize():f}"
+    if indicator.kind == Indicator.Kind.PERCENTAGE:
+        return f"{number}%"
+    if indicator.kind == Indicator.Kind.RANK:
+        return f"#{number}"
+    return number
+
+
+class ContributionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(
+            application__in=PracticeApplication.objects.published(),
+            outcome__in=Outcome.objects.published(),
+        )
+
+
+class Contribution(models.Model):
+    """The source credits a practice, as applied in a case study, for one of its outcomes."""
+
+    case_study = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, related_name="contributions"
+    )
+    application = models.ForeignKey(
+        PracticeApplication, on_delete=models.CASCADE, related_name="contributions"
+    )
+    outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="contributions")
+    reason = models.TextField(help_text="The source's words that link the practice to the result.")
+
+    objects = ContributionQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "outcome"],
+                name="contribution_unique",
+                violation_error_message="This practice is already credited for this outcome.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application.practice} → {self.outcome.indicator}"
+
+    def clean(self) -> None:
+        super().clean()
+        errors = {}
+        if self.application_id and self.application.case_study_id != self.case_study_id:
+            errors["application"] = "Choose a practice applied in this case study."
+        if self.outcome_id and self.outcome.case_study_id != self.case_study_id:
+            errors["outcome"] = "Choose an outcome of this case study."
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Voices and sector-level evidence -----------------------------------------------------
+
+
+class QuoteQuerySet(PublishableQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, speaker__status=Status.PUBLISHED).filter(
+            Q(case_study__isnull=True)
+            | Q(
+                case_study__status=Status.PUBLISHED,
+                case_study__organisation__status=Status.PUBLISHED,
+            )
+        )
+
+
+class Quote(Publishable):
+    """Verbatim words of a named person, from a case study or from the report's framing."""
+
+    text = models.TextField(help_text="Exactly as the source prints it.")
+    speaker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes")
+    case_study = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="quotes"
+    )
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        help_text="For quotes outside a case study: the sector they speak about.",
+    )
+    application = models.ForeignKey(
+        PracticeApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="quotes",
+        verbose_name="illustrates practice",
+        help_text="The practice, as applied in this case study, that the quote illustrates.",
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="quotes")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = QuoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: “{self.text[:60]}…”" if len(self.text) > 60 else self.text
+
+    def clean(self) -> None:
+        super().clean()
+        if self.application_id and self.application.case_study_id != self.case_study_id:
+            raise ValidationError(
+                {"application": "Choose a practice applied in this quote's case study."}
+            )
+
+
+class Finding(Publishable):
+    """A sector-level survey statistic or research finding."""
+
+    class Unit(models.TextChoices):
+        PERCENT = "percent", "%"
+        PERCENTAGE_POINTS = "percentage_points", "percentage points"
+        COUNT = "count", "count"
+
+    slug = models.SlugField(max_length=120, unique=True)
+    sector = models.ForeignKey(
+        Sector,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        help_text="Empty for a finding that spans sectors.",
+    )
+    statement = models.TextField(help_text="The finding in one sentence, close to the source.")
+    value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    unit = models.CharField(max_length=20, choices=Unit.choices, blank=True)
+    population = models.CharField(
+        max_length=200, blank=True, help_text='Who was surveyed: "NHS managers and leaders".'
+    )
+    year = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_headline = models.BooleanField(
+        "headline", default=False, help_text="Shown on the home page."
+    )
+    excerpt = models.TextField(help_text="The source's own words.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="findings")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            sane_year("year"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=True, unit="") | Q(value__isnull=False) & ~Q(unit=""),
+                name="finding_value_has_unit",
+                violation_error_message="A figure needs a unit, and a unit needs a figure.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(unit="percent") | Q(value__gte=0, value__lte=100),
+                name="finding_percent_in_range",
+                violation_error_message="A percentage must be between 0 and 100.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.statement[:80]
+
+
+class Recommendation(Publishable):
+    slug = models.SlugField(max_length=120, unique=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="recommendations")
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="The recommendation as the source words it.")
+    addressed_to = models.CharField(
+        max_length=300, help_text='Who should act: "NHS England", "Politicians and policymakers".'
+    )
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TestimonialQuerySet(PublishableQuerySet):
+    def published(self):
+        return self.filter(status=Status.PUBLISHED, person__status=Status.PUBLISHED)
+
+
+class Testimonial(Publishable):
+    """A named expert's statement about a sector."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="testimonials")
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="testimonials")
+    text = models.TextField(help_text="Exactly as the source prints it.")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="testimonials")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = TestimonialQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "sector", "source"],
+                name="testimonial_one_per_person_sector_source",
+                violation_error_message="This person already has a testimonial for this sector "
+                "in this source.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.sector}"

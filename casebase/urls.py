@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Casebase editors"
+admin.site.site_title = "Casebase"
+admin.site.index_title = "Knowledge base"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
