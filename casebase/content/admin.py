@@ -1,0 +1,618 @@
+"""The editors' admin: one page per case study, drafts by default, fixed query counts."""
+
+from django.contrib import admin, messages
+from django.db import models
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import HttpRequest
+from django.utils.translation import ngettext
+
+from casebase.content.models import (
+    CaseStudy,
+    CaseStudyPerson,
+    Contribution,
+    Finding,
+    Grade,
+    GradeScale,
+    Indicator,
+    Organisation,
+    OrganisationFact,
+    OrganisationType,
+    Outcome,
+    Person,
+    Practice,
+    PracticeApplication,
+    PracticeTheme,
+    Quote,
+    Recommendation,
+    Role,
+    Sector,
+    Source,
+    Status,
+    Testimonial,
+)
+
+# --- Shared behaviour ---------------------------------------------------------------------
+
+
+@admin.action(description="Publish selected records")
+def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_status(modeladmin, request, queryset, Status.PUBLISHED, "published")
+
+
+@admin.action(description="Return selected records to draft")
+def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_status(modeladmin, request, queryset, Status.DRAFT, "returned to draft")
+
+
+def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
+    changed = queryset.exclude(status=status).update(status=status)
+    modeladmin.message_user(
+        request,
+        ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", changed)
+        % {"n": changed, "verb": verb},
+        messages.SUCCESS,
+    )
+
+
+class PublishableAdmin(admin.ModelAdmin):
+    """Status is shown, filtered on and changed in bulk; saving never publishes by itself."""
+
+    actions = [publish, unpublish]
+    list_per_page = 50
+    readonly_fields = ("created_at", "updated_at")
+
+
+class CachedChoicesMixin:
+    """Inline rows share one query per foreign key instead of one per row.
+
+    Each inline form builds its own select; without this, a case study with 20 outcomes would
+    query the indicators 20 times. The choices are computed once per request.
+    """
+
+    cached_choice_querysets: dict = {}
+    # What each row's title (its __str__) follows, fetched with the rows.
+    row_select_related: tuple[str, ...] = ()
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.row_select_related)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        builder = self.cached_choice_querysets.get(db_field.name)
+        if formfield is None or builder is None:
+            return formfield
+        cache = request.__dict__.setdefault("_admin_choice_cache", {})
+        key = (type(self).__name__, db_field.name)
+        if key not in cache:
+            queryset = builder(self, request)
+            formfield.queryset = queryset
+            cache[key] = [("", "---------")] + [
+                (obj.pk, self.choice_label(db_field.name, obj)) for obj in queryset
+            ]
+        formfield.choices = cache[key]
+        # The admin wraps the select (to add "+" links); the inner select renders the options.
+        getattr(formfield.widget, "widget", formfield.widget).choices = cache[key]
+        return formfield
+
+    def choice_label(self, field_name: str, obj) -> str:
+        return str(obj)
+
+
+def parent_object_id(request: HttpRequest) -> str | None:
+    match = request.resolver_match
+    return match.kwargs.get("object_id") if match else None
+
+
+def grades_with_scale(inline, request):
+    return Grade.objects.select_related("scale").order_by("scale__name", "rank")
+
+
+# --- Reference data -----------------------------------------------------------------------
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "position", "case_study_count")
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_case_studies=Count("organisation_types__organisations__case_studies"))
+        )
+
+    @admin.display(description="Case studies", ordering="_case_studies")
+    def case_study_count(self, obj: Sector) -> int:
+        return obj._case_studies
+
+
+@admin.register(OrganisationType)
+class OrganisationTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "sector", "organisation_count")
+    list_filter = ("sector",)
+    list_select_related = ("sector",)
+    search_fields = ("name", "sector__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("sector",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_organisations=Count("organisations"))
+
+    @admin.display(description="Organisations", ordering="_organisations")
+    def organisation_count(self, obj: OrganisationType) -> int:
+        return obj._organisations
+
+
+@admin.register(Source)
+class SourceAdmin(PublishableAdmin):
+    list_display = ("title", "kind", "publisher", "year", "status")
+    list_filter = ("status", "kind", "year")
+    search_fields = ("title", "publisher", "url", "note")
+    # Editors paste bare domains; assume https (Django 6's default) rather than http.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("based_on",)
+
+
+class GradeInline(admin.TabularInline):
+    model = Grade
+    extra = 1
+    fields = ("rank", "name")
+
+
+@admin.register(GradeScale)
+class GradeScaleAdmin(admin.ModelAdmin):
+    list_display = ("name", "grade_names")
+    search_fields = ("name", "grades__name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [GradeInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("grades")
+
+    @admin.display(description="Grades, lowest first")
+    def grade_names(self, obj: GradeScale) -> str:
+        return " < ".join(grade.name for grade in obj.grades.all())
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "scale", "outcome_count")
+    list_filter = ("kind",)
+    list_select_related = ("scale",)
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("scale",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_outcomes=Count("outcomes"))
+
+    @admin.display(description="Outcomes", ordering="_outcomes")
+    def outcome_count(self, obj: Indicator) -> int:
+        return obj._outcomes
+
+
+# --- The practice taxonomy ----------------------------------------------------------------
+
+
+@admin.register(PracticeTheme)
+class PracticeThemeAdmin(PublishableAdmin):
+    list_display = ("name", "position", "practice_count", "status")
+    list_filter = ("status",)
+    list_editable = ("position",)
+    search_fields = ("name", "description")
+    prepopulated_fields = {"slug": ("name",)}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_practices=Count("practices"))
+
+    @admin.display(description="Practices", ordering="_practices")
+    def practice_count(self, obj: PracticeTheme) -> int:
+        return obj._practices
+
+
+@admin.register(Practice)
+class PracticeAdmin(PublishableAdmin):
+    list_display = ("name", "theme", "case_study_count", "status")
+    list_filter = ("status", "theme", "case_studies__organisation__type__sector")
+    list_select_related = ("theme",)
+    search_fields = ("name", "synonyms", "definition", "theme__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("theme",)
+    fields = (
+        "name",
+        "slug",
+        "theme",
+        "definition",
+        "synonyms",
+        "status",
+        *PublishableAdmin.readonly_fields,
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_case_studies=Count("applications__case_study", distinct=True))
+        )
+
+    @admin.display(description="Case studies", ordering="_case_studies")
+    def case_study_count(self, obj: Practice) -> int:
+        return obj._case_studies
+
+
+# --- Organisations and people -------------------------------------------------------------
+
+
+class OrganisationFactInline(CachedChoicesMixin, admin.TabularInline):
+    model = OrganisationFact
+    extra = 0
+    fields = ("kind", "qualifier", "value", "period", "source", "excerpt")
+    cached_choice_querysets = {"source": lambda inline, request: Source.objects.all()}
+
+
+class RoleInline(CachedChoicesMixin, admin.TabularInline):
+    model = Role
+    extra = 0
+    fields = ("title", "organisation", "start_year", "end_year", "is_current", "source")
+    row_select_related = ("person", "organisation")
+    cached_choice_querysets = {
+        "organisation": lambda inline, request: Organisation.objects.all(),
+        "source": lambda inline, request: Source.objects.all(),
+    }
+
+
+class OrganisationRoleInline(RoleInline):
+    fields = ("person", "title", "start_year", "end_year", "is_current", "source")
+    cached_choice_querysets = {
+        **RoleInline.cached_choice_querysets,
+        "person": lambda inline, request: Person.objects.all(),
+    }
+    verbose_name_plural = "people's roles here"
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PublishableAdmin):
+    list_display = ("name", "type", "sector", "region", "case_study_count", "status")
+    list_filter = ("status", "type__sector", "type")
+    list_select_related = ("type__sector",)
+    search_fields = ("name", "aliases", "region", "type__name")
+    prepopulated_fields = {"slug": ("name",)}
+    autocomplete_fields = ("type",)
+    inlines = [OrganisationFactInline, OrganisationRoleInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_case_studies=Count("case_studies"))
+
+    @admin.display(description="Sector", ordering="type__sector__position")
+    def sector(self, obj: Organisation):
+        return obj.type.sector or "—"
+
+    @admin.display(description="Case studies", ordering="_case_studies")
+    def case_study_count(self, obj: Organisation) -> int:
+        return obj._case_studies
+
+
+@admin.register(Person)
+class PersonAdmin(PublishableAdmin):
+    list_display = ("name", "honorific", "post_nominals", "current_roles", "status")
+    list_filter = ("status", "roles__organisation__type__sector")
+    search_fields = ("name", "aliases", "roles__title", "roles__organisation__name")
+    prepopulated_fields = {"slug": ("name",)}
+    inlines = [RoleInline]
+
+    def get_queryset(self, request):
+        roles = Role.objects.select_related("organisation")
+        return super().get_queryset(request).prefetch_related(Prefetch("roles", queryset=roles))
+
+    @admin.display(description="Roles")
+    def current_roles(self, obj: Person) -> str:
+        return "; ".join(
+            f"{role.title}, {role.organisation}" if role.organisation else role.title
+            for role in obj.roles.all()
+        )
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ("person", "title", "organisation", "start_year", "end_year", "is_current")
+    list_filter = ("is_current", "organisation__type__sector")
+    list_select_related = ("person", "organisation")
+    search_fields = (
+        "person__name",
+        "person__aliases",
+        "title",
+        "title_aliases",
+        "organisation__name",
+    )
+    autocomplete_fields = ("person", "organisation", "source")
+
+
+# --- Case studies: one page for the whole story -------------------------------------------
+
+
+class CaseStudyPersonInline(CachedChoicesMixin, admin.TabularInline):
+    model = CaseStudyPerson
+    extra = 0
+    fields = ("person", "involvement", "position")
+    row_select_related = ("person",)
+    cached_choice_querysets = {"person": lambda inline, request: Person.objects.all()}
+
+
+class CaseStudyPartInline(CachedChoicesMixin, admin.StackedInline):
+    """Parts of one case study: choices limited to that case study, source preset to its own."""
+
+    extra = 0
+
+    def choice_label(self, field_name: str, obj) -> str:
+        if isinstance(obj, Grade):
+            return f"{obj.scale.name}: {obj.name}"
+        if isinstance(obj, PracticeApplication):
+            return obj.practice.name
+        if isinstance(obj, Outcome):
+            return f"{obj.indicator.name} ({obj.slug})"
+        return str(obj)
+
+
+def this_case_studys(model):
+    def build(inline, request):
+        queryset = model.objects.filter(case_study_id=parent_object_id(request))
+        related = "practice" if model is PracticeApplication else "indicator"
+        return queryset.select_related(related)
+
+    return build
+
+
+class PracticeApplicationInline(CaseStudyPartInline, admin.StackedInline):
+    model = PracticeApplication
+    fields = (("practice", "status", "position"), "heading", "description")
+    row_select_related = ("practice", "case_study__organisation")
+    cached_choice_querysets = {
+        "practice": lambda inline, request: Practice.objects.select_related("theme")
+    }
+    verbose_name = "practice applied"
+    verbose_name_plural = "practices applied"
+
+
+class OutcomeInline(CaseStudyPartInline):
+    model = Outcome
+    fields = (
+        ("indicator", "slug", "status", "position"),
+        ("baseline_grade", "baseline_value", "baseline_year"),
+        ("result_grade", "result_value", "result_year"),
+        ("direction", "evidence", "timeframe"),
+        "statement",
+        "source",
+    )
+    row_select_related = ("indicator",)
+    cached_choice_querysets = {
+        "indicator": lambda inline, request: Indicator.objects.all(),
+        "baseline_grade": grades_with_scale,
+        "result_grade": grades_with_scale,
+        "source": lambda inline, request: Source.objects.all(),
+    }
+
+
+class ContributionInline(CaseStudyPartInline, admin.TabularInline):
+    model = Contribution
+    fields = ("application", "outcome", "reason")
+    row_select_related = ("application__practice", "outcome__indicator")
+    cached_choice_querysets = {
+        "application": this_case_studys(PracticeApplication),
+        "outcome": this_case_studys(Outcome),
+    }
+    verbose_name = "practice credited for an outcome"
+    verbose_name_plural = (
+        "practices credited for outcomes (save new practices and outcomes first, then link them)"
+    )
+
+
+class QuoteInline(CaseStudyPartInline):
+    model = Quote
+    fields = (("speaker", "application", "status", "position"), "text", "source")
+    row_select_related = ("speaker",)
+    cached_choice_querysets = {
+        "speaker": lambda inline, request: Person.objects.all(),
+        "application": this_case_studys(PracticeApplication),
+        "source": lambda inline, request: Source.objects.all(),
+    }
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(PublishableAdmin):
+    list_display = (
+        "title",
+        "organisation",
+        "sector",
+        "period_label",
+        "practice_count",
+        "outcome_count",
+        "status",
+        "updated_at",
+    )
+    list_filter = ("status", "organisation__type__sector", "organisation__type", "practices__theme")
+    list_select_related = ("organisation__type__sector",)
+    search_fields = (
+        "title",
+        "summary",
+        "context",
+        "organisation__name",
+        "organisation__aliases",
+        "people__name",
+        "people__aliases",
+        "practices__name",
+        "practices__synonyms",
+    )
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("organisation", "source")
+    date_hierarchy = "updated_at"
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "organisation", "status")}),
+        ("Source", {"fields": ("source", "source_section")}),
+        ("Period", {"fields": (("period_start", "period_end"), "period_label")}),
+        ("Story", {"fields": ("context", "summary")}),
+        ("History", {"fields": PublishableAdmin.readonly_fields, "classes": ("collapse",)}),
+    )
+    inlines = [
+        CaseStudyPersonInline,
+        PracticeApplicationInline,
+        OutcomeInline,
+        ContributionInline,
+        QuoteInline,
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                _practices=Count("applications", distinct=True),
+                _outcomes=Count("outcomes", distinct=True),
+            )
+        )
+
+    @admin.display(description="Sector", ordering="organisation__type__sector__position")
+    def sector(self, obj: CaseStudy):
+        return obj.organisation.type.sector
+
+    @admin.display(description="Practices", ordering="_practices")
+    def practice_count(self, obj: CaseStudy) -> int:
+        return obj._practices
+
+    @admin.display(description="Outcomes", ordering="_outcomes")
+    def outcome_count(self, obj: CaseStudy) -> int:
+        return obj._outcomes
+
+
+@admin.register(PracticeApplication)
+class PracticeApplicationAdmin(PublishableAdmin):
+    list_display = ("practice", "case_study", "heading", "status")
+    list_filter = (
+        "status",
+        "practice__theme",
+        "practice",
+        "case_study__organisation__type__sector",
+    )
+    list_select_related = ("practice", "case_study__organisation")
+    search_fields = ("practice__name", "case_study__title", "heading", "description")
+    autocomplete_fields = ("case_study", "practice")
+
+
+@admin.register(Outcome)
+class OutcomeAdmin(PublishableAdmin):
+    list_display = (
+        "indicator",
+        "case_study",
+        "baseline_display",
+        "result_display",
+        "direction",
+        "evidence",
+        "status",
+    )
+    list_filter = ("status", "direction", "evidence", "indicator__kind", "indicator")
+    list_select_related = ("indicator", "case_study", "baseline_grade", "result_grade")
+    search_fields = (
+        "statement",
+        "indicator__name",
+        "case_study__title",
+        "case_study__organisation__name",
+    )
+    autocomplete_fields = ("case_study", "indicator", "source", "baseline_grade", "result_grade")
+
+    @admin.display(description="Baseline")
+    def baseline_display(self, obj: Outcome) -> str:
+        return " ".join(filter(None, [obj.baseline, str(obj.baseline_year or "")])) or "—"
+
+    @admin.display(description="Result")
+    def result_display(self, obj: Outcome) -> str:
+        return " ".join(filter(None, [obj.result, str(obj.result_year or "")])) or "—"
+
+
+@admin.register(Grade)
+class GradeAdmin(admin.ModelAdmin):
+    list_display = ("name", "scale", "rank")
+    list_filter = ("scale",)
+    list_select_related = ("scale",)
+    search_fields = ("name", "scale__name")
+
+
+@admin.register(Contribution)
+class ContributionAdmin(admin.ModelAdmin):
+    list_display = ("practice", "outcome_indicator", "case_study")
+    list_filter = ("application__practice__theme", "outcome__direction")
+    list_select_related = ("application__practice", "outcome__indicator", "case_study")
+    search_fields = ("reason", "application__practice__name", "case_study__title")
+    autocomplete_fields = ("case_study", "application", "outcome")
+
+    @admin.display(description="Practice", ordering="application__practice__name")
+    def practice(self, obj: Contribution):
+        return obj.application.practice
+
+    @admin.display(description="Outcome", ordering="outcome__indicator__name")
+    def outcome_indicator(self, obj: Contribution):
+        return obj.outcome.indicator
+
+
+@admin.register(Quote)
+class QuoteAdmin(PublishableAdmin):
+    list_display = ("short_text", "speaker", "case_study", "sector", "status")
+    list_filter = ("status", "sector", "case_study__organisation__type__sector")
+    list_select_related = ("speaker", "case_study", "sector")
+    search_fields = ("text", "speaker__name", "speaker__aliases", "case_study__title")
+    autocomplete_fields = ("speaker", "case_study", "sector", "application", "source")
+
+    @admin.display(description="Quote")
+    def short_text(self, obj: Quote) -> str:
+        return obj.text if len(obj.text) <= 90 else obj.text[:89] + "…"
+
+
+# --- Sector-level evidence ----------------------------------------------------------------
+
+
+@admin.register(Finding)
+class FindingAdmin(PublishableAdmin):
+    list_display = (
+        "statement",
+        "value_display",
+        "sector",
+        "year",
+        "is_headline",
+        "source",
+        "status",
+    )
+    list_filter = ("status", "sector", "is_headline", "source")
+    list_select_related = ("sector", "source")
+    search_fields = ("statement", "excerpt", "population", "source__title")
+    prepopulated_fields = {"slug": ("statement",)}
+    autocomplete_fields = ("sector", "source")
+
+    @admin.display(description="Figure", ordering="value")
+    def value_display(self, obj: Finding) -> str:
+        if obj.value is None:
+            return "—"
+        return f"{obj.value.normalize():f} {obj.get_unit_display()}"
+
+
+@admin.register(Recommendation)
+class RecommendationAdmin(PublishableAdmin):
+    list_display = ("title", "sector", "addressed_to", "source", "status")
+    list_filter = ("status", "sector", "source")
+    list_select_related = ("sector", "source")
+    search_fields = ("title", "body", "addressed_to")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("sector", "source")
+
+
+@admin.register(Testimonial)
+class TestimonialAdmin(PublishableAdmin):
+    list_display = ("person", "sector", "opening", "status")
+    list_filter = ("status", "sector")
+    list_select_related = ("person", "sector")
+    search_fields = ("text", "person__name", "person__aliases")
+    autocomplete_fields = ("person", "sector", "source")
+
+    @admin.display(description="Opening words")
+    def opening(self, obj: Testimonial) -> str:
+        return obj.text[:80] + ("…" if len(obj.text) > 80 else "")
