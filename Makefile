@@ -1,0 +1,66 @@
+# Casebase: `make run` serves the site; `make test` runs the whole suite, browser tests included.
+# Every target installs what it uses, so both work on a fresh clone of a bare machine.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: run test test-postgres postgres lint format load superuser clean
+
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+# Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+run: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_compendium --keep-edits
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed $(CHROMIUM)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest
+
+# The same suite against PostgreSQL (starts the local cluster if it is stopped).
+test-postgres: $(VENV)/.installed $(CHROMIUM) postgres
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
+
+postgres:
+	@pg_isready -q -h 127.0.0.1 -p 5432 || \
+		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@pg_isready -h 127.0.0.1 -p 5432
+
+load: $(VENV)/.installed
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_compendium
+
+superuser: $(VENV)/.installed
+	$(PY) manage.py createsuperuser
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) staticfiles

@@ -1,0 +1,106 @@
+"""Shared fixtures. The compendium is loaded once into the test database, so every test reads
+the real shipped data; tests that need other data build it with the small factories below."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+
+from casebase.content.models import (
+    CaseStudy,
+    Indicator,
+    Organisation,
+    OrganisationType,
+    Person,
+    Practice,
+    Source,
+    Status,
+)
+
+# Playwright drives the page from its own event loop; Django refuses sync ORM calls inside one
+# unless told. Tests only.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        call_command("load_compendium", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Debian's Chromium, never a downloaded browser. If it is missing the tests fail."""
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def editor(django_user_model):
+    return django_user_model.objects.create_superuser(
+        username="editor", email="editor@example.org", password="a long editor password"
+    )
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def source(db) -> Source:
+    return Source.objects.get(slug="the-management-mission")
+
+
+@pytest.fixture
+def organisation(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Testshire County Council",
+        slug="testshire-county-council",
+        type=OrganisationType.objects.get(slug="county-council"),
+        status=Status.PUBLISHED,
+    )
+
+
+@pytest.fixture
+def case_study(organisation, source) -> CaseStudy:
+    return CaseStudy.objects.create(
+        title="Testshire turns around",
+        slug="testshire-turns-around",
+        organisation=organisation,
+        source=source,
+        context="It was failing.",
+        summary="It got better.",
+        status=Status.PUBLISHED,
+    )
+
+
+@pytest.fixture
+def person(db) -> Person:
+    return Person.objects.create(name="Pat Example", slug="pat-example", status=Status.PUBLISHED)
+
+
+@pytest.fixture
+def practice(db) -> Practice:
+    return Practice.objects.get(slug="visible-leadership")
+
+
+@pytest.fixture
+def cqc(db) -> Indicator:
+    return Indicator.objects.get(slug="cqc-overall-rating")
