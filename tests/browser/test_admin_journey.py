@@ -1,0 +1,64 @@
+"""An editor's journey through the real admin in Chromium."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import Page, expect
+
+from casebase.content.models import CaseStudy
+
+PASSWORD = "a long editor password"
+
+
+@pytest.fixture
+def signed_in(live_server, page: Page, django_user_model) -> Page:
+    # Live-server tests run outside the rolled-back transaction and are flushed afterwards, so
+    # they load their own data (a no-op when it is already there).
+    call_command("load_compendium", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+    django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_title("Knowledge base | Casebase")
+    return page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_finds_which_practices_leeds_applied_and_what_changed(signed_in: Page):
+    page = signed_in
+    page.get_by_role("link", name="Case studies").first.click()
+    page.locator("#searchbar").fill("LTHT")
+    page.locator("#searchbar").press("Enter")
+    page.locator("#result_list tbody th a").first.click()
+
+    expect(page.locator("#applications-group")).to_contain_text("Flat structure")
+    practices = page.locator("#applications-group select[name$='-practice'] option:checked")
+    chosen = practices.all_inner_texts()
+    assert {"Visible leadership", "Flat structure", "Devolved autonomy"} <= set(chosen)
+    outcomes = page.locator("#outcomes-group select[name$='-indicator'] option:checked")
+    assert "CQC overall rating" in outcomes.all_inner_texts()
+    expect(page.locator("#contributions-group")).to_contain_text("Flat structure")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_editor_corrects_a_summary_and_a_bad_year_is_explained(signed_in: Page):
+    page = signed_in
+    leeds = CaseStudy.objects.get(organisation__name__contains="Leeds")
+    page.goto(page.url.split("/admin/")[0] + f"/admin/content/casestudy/{leeds.pk}/change/")
+
+    page.get_by_label("Summary").fill("A corrected summary.")
+    page.locator("input[name='outcomes-0-result_year']").fill("1999")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".errornote")).to_contain_text("Please correct the error")
+    expect(page.locator("#outcomes-group")).to_contain_text(
+        "A result cannot come before its baseline."
+    )
+    expect(page.get_by_label("Summary")).to_have_value("A corrected summary.")  # input kept
+
+    page.locator("input[name='outcomes-0-result_year']").fill("2016")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(re.compile("was changed successfully"))
+    leeds.refresh_from_db()
+    assert leeds.summary == "A corrected summary."
