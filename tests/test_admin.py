@@ -31,7 +31,7 @@ PINNED = {
     "organisation": (7, 6, 9),  # add/change: fact and role inlines' cached choices
     "person": (7, 5, 7),  # + roles prefetched with their organisations
     "role": (6, 3, 8),
-    "casestudy": (10, 14, 21),  # change: five inlines, each choice list fetched once
+    "casestudy": (8, 14, 21),  # change: five inlines, each choice list fetched once
     "practiceapplication": (8, 3, 8),
     "outcome": (6, 3, 9),
     "grade": (6, 4, 4),

@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
+from django.forms import Textarea
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
@@ -342,9 +343,16 @@ class CaseStudyPersonInline(CachedChoicesMixin, admin.TabularInline):
 
 
 class CaseStudyPartInline(CachedChoicesMixin, admin.StackedInline):
-    """Parts of one case study: choices limited to that case study, source preset to its own."""
+    """Parts of one case study, with choices limited to that case study's own."""
 
     extra = 0
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 90})}}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "status" and formfield is not None:
+            formfield.help_text = ""  # said once on the case study, not on every row
+        return formfield
 
     def choice_label(self, field_name: str, obj) -> str:
         if isinstance(obj, Grade):
@@ -424,15 +432,18 @@ class QuoteInline(CaseStudyPartInline):
 class CaseStudyAdmin(PublishableAdmin):
     list_display = (
         "title",
-        "organisation",
         "sector",
-        "period_label",
         "practice_count",
         "outcome_count",
         "status",
         "updated_at",
     )
-    list_filter = ("status", "organisation__type__sector", "organisation__type", "practices__theme")
+    list_filter = (
+        "status",
+        ("organisation__type__sector", admin.RelatedOnlyFieldListFilter),
+        ("organisation__type", admin.RelatedOnlyFieldListFilter),
+        "practices__theme",
+    )
     list_select_related = ("organisation__type__sector",)
     search_fields = (
         "title",
@@ -447,7 +458,6 @@ class CaseStudyAdmin(PublishableAdmin):
     )
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisation", "source")
-    date_hierarchy = "updated_at"
     fieldsets = (
         (None, {"fields": ("title", "slug", "organisation", "status")}),
         ("Source", {"fields": ("source", "source_section")}),
@@ -504,7 +514,7 @@ class PracticeApplicationAdmin(PublishableAdmin):
 class OutcomeAdmin(PublishableAdmin):
     list_display = (
         "indicator",
-        "case_study",
+        "organisation",
         "baseline_display",
         "result_display",
         "direction",
@@ -512,7 +522,13 @@ class OutcomeAdmin(PublishableAdmin):
         "status",
     )
     list_filter = ("status", "direction", "evidence", "indicator__kind", "indicator")
-    list_select_related = ("indicator", "case_study", "baseline_grade", "result_grade")
+    list_select_related = (
+        "indicator",
+        "case_study__organisation",
+        "baseline_grade",
+        "result_grade",
+    )
+    ordering = ("case_study__organisation__name", "position")
     search_fields = (
         "statement",
         "indicator__name",
@@ -520,6 +536,10 @@ class OutcomeAdmin(PublishableAdmin):
         "case_study__organisation__name",
     )
     autocomplete_fields = ("case_study", "indicator", "source", "baseline_grade", "result_grade")
+
+    @admin.display(description="Organisation", ordering="case_study__organisation__name")
+    def organisation(self, obj: Outcome):
+        return obj.case_study.organisation
 
     @admin.display(description="Baseline")
     def baseline_display(self, obj: Outcome) -> str:
