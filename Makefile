@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-postgres postgres lint format load superuser clean
+.PHONY: run test test-postgres postgres assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -22,24 +22,39 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
+# GOV.UK Frontend compiled with Sass into static/dist/ (rebuilt when the sources change).
+# Node.js comes from Debian if the machine has none.
+NPM := $(shell command -v npm || echo /usr/bin/npm)
+$(NPM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+
+node_modules/.package-lock.json: package.json package-lock.json | $(NPM)
+	npm ci --ignore-scripts --no-audit --no-fund
+
+static/dist/casebase.css: node_modules/.package-lock.json $(wildcard static/src/*)
+	npm run build --silent
+
+assets: static/dist/casebase.css
+
 # Debian's Chromium for the browser tests (never `playwright install`: it downloads a browser).
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-run: $(VENV)/.installed
+run: $(VENV)/.installed assets
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_compendium --keep-edits
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed $(CHROMIUM)
+test: $(VENV)/.installed $(CHROMIUM) assets
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 # The same suite against PostgreSQL (starts the local cluster if it is stopped).
-test-postgres: $(VENV)/.installed $(CHROMIUM) postgres
+test-postgres: $(VENV)/.installed $(CHROMIUM) assets postgres
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 postgres:
@@ -63,4 +78,4 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles node_modules static/dist

@@ -52,7 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_filters",
     "casebase.content",
+    "casebase.site",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +127,8 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed, compressed, cached for ever; also rewrites the ES module import of Frontend.
+    "staticfiles": {"BACKEND": "casebase.storage.StaticStorage"},
 }
 if DEBUG:
     # No collectstatic needed while developing.

@@ -7,6 +7,7 @@ from django.forms import Textarea
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
+from casebase.content import search
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -35,6 +36,25 @@ from casebase.content.models import (
 # --- Shared behaviour ---------------------------------------------------------------------
 
 
+class SearchIndexedAdmin(admin.ModelAdmin):
+    """Whatever an editor saves, deletes, publishes or withdraws is searchable (or not) at once:
+    the search documents of every case study the change touches are rewritten."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # after inlines are saved
+        search.refresh(search.affected_case_study_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        affected = search.affected_case_study_ids(obj)
+        super().delete_model(request, obj)
+        search.refresh(affected)
+
+    def delete_queryset(self, request, queryset):
+        affected = {pk for obj in queryset for pk in search.affected_case_study_ids(obj)}
+        super().delete_queryset(request, queryset)
+        search.refresh(affected)
+
+
 @admin.action(description="Publish selected records")
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     _set_status(modeladmin, request, queryset, Status.PUBLISHED, "published")
@@ -46,7 +66,9 @@ def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
 
 
 def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
-    changed = queryset.exclude(status=status).update(status=status)
+    changing = list(queryset.exclude(status=status))
+    changed = queryset.filter(pk__in=[obj.pk for obj in changing]).update(status=status)
+    search.refresh({pk for obj in changing for pk in search.affected_case_study_ids(obj)})
     modeladmin.message_user(
         request,
         ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", changed)
@@ -55,7 +77,7 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     )
 
 
-class PublishableAdmin(admin.ModelAdmin):
+class PublishableAdmin(SearchIndexedAdmin):
     """Status is shown, filtered on and changed in bulk; saving never publishes by itself."""
 
     actions = [publish, unpublish]
@@ -112,7 +134,7 @@ def grades_with_scale(inline, request):
 
 
 @admin.register(Sector)
-class SectorAdmin(admin.ModelAdmin):
+class SectorAdmin(SearchIndexedAdmin):
     list_display = ("name", "slug", "position", "case_study_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -130,7 +152,7 @@ class SectorAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrganisationType)
-class OrganisationTypeAdmin(admin.ModelAdmin):
+class OrganisationTypeAdmin(SearchIndexedAdmin):
     list_display = ("name", "sector", "organisation_count")
     list_filter = ("sector",)
     list_select_related = ("sector",)
@@ -179,7 +201,7 @@ class GradeScaleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SearchIndexedAdmin):
     list_display = ("name", "kind", "scale", "outcome_count")
     list_filter = ("kind",)
     list_select_related = ("scale",)
@@ -559,7 +581,7 @@ class GradeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(admin.ModelAdmin):
+class ContributionAdmin(SearchIndexedAdmin):
     list_display = ("practice", "outcome_indicator", "case_study")
     list_filter = ("application__practice__theme", "outcome__direction")
     list_select_related = ("application__practice", "outcome__indicator", "case_study")

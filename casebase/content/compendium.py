@@ -15,6 +15,7 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
+from casebase.content import search
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -138,6 +139,7 @@ def load_compendium(*, directory: Path = DATA_DIR, keep_edits: bool = False) -> 
                 getattr(loader, f"load_{name}")(item)
             if name == "sources":
                 loader.link_sources()  # a source may be based on one listed after it
+        search.refresh()
     return loader.tally.summary(files, keep_edits)
 
 

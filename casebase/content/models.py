@@ -5,9 +5,11 @@ creates is public until they say so. Public code reads through each QuerySet's `
 which also hides children whose parent (case study, person, practice) is not published.
 """
 
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2100
@@ -88,6 +90,9 @@ class Sector(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("sector", args=[self.slug])
+
 
 class OrganisationType(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -167,6 +172,9 @@ class Organisation(Publishable):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("organisation", args=[self.slug])
+
     @property
     def alias_list(self) -> list[str]:
         return split_lines(self.aliases)
@@ -243,6 +251,9 @@ class Person(Publishable):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("person", args=[self.slug])
 
     @property
     def full_name(self) -> str:
@@ -363,6 +374,9 @@ class Practice(Publishable):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("practice", args=[self.slug])
+
     @property
     def synonym_list(self) -> list[str]:
         return split_lines(self.synonyms)
@@ -374,6 +388,45 @@ class Practice(Publishable):
 class CaseStudyQuerySet(PublishableQuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED, organisation__status=Status.PUBLISHED)
+
+    def for_catalogue(self):
+        """A list row: organisation, sector, practices and results, in four queries."""
+        return self.select_related("organisation__type__sector").prefetch_related(
+            models.Prefetch(
+                "applications",
+                queryset=PracticeApplication.objects.published().select_related("practice"),
+                to_attr="published_applications",
+            ),
+            models.Prefetch(
+                "outcomes",
+                queryset=Outcome.objects.published().select_related(
+                    "indicator", "baseline_grade", "result_grade", "source"
+                ),
+                to_attr="published_outcomes",
+            ),
+        )
+
+    def with_story(self):
+        """Everything the case study page shows, published parts only, in a fixed number of
+        queries."""
+        published_people = CaseStudyPerson.objects.filter(
+            person__status=Status.PUBLISHED
+        ).select_related("person")
+        return self.for_catalogue().prefetch_related(
+            models.Prefetch("participants", queryset=published_people, to_attr="published_people"),
+            models.Prefetch(
+                "quotes",
+                queryset=Quote.objects.published().select_related("speaker", "application"),
+                to_attr="published_quotes",
+            ),
+            models.Prefetch(
+                "contributions",
+                queryset=Contribution.objects.published().select_related(
+                    "application__practice", "outcome__indicator"
+                ),
+                to_attr="published_contributions",
+            ),
+        )
 
 
 class CaseStudy(Publishable):
@@ -423,6 +476,9 @@ class CaseStudy(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-study", args=[self.slug])
 
     @property
     def sector(self) -> Sector | None:
@@ -909,3 +965,24 @@ class Testimonial(Publishable):
 
     def __str__(self) -> str:
         return f"{self.person} on {self.sector}"
+
+
+class SearchDocument(models.Model):
+    """The searchable text of one published case study and everything that hangs on it.
+
+    Written only by `casebase.content.search.refresh()`, from published records only, so search
+    can never reveal a draft. SQLite indexes it with an FTS5 table kept in step by triggers;
+    PostgreSQL with the weighted `search_vector` and a GIN index (both made in migration 0002).
+    """
+
+    case_study = models.OneToOneField(
+        CaseStudy, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title = models.TextField()
+    names = models.TextField(help_text="Organisation and people, with their aliases.")
+    practices = models.TextField(help_text="Practices applied, with their synonyms.")
+    body = models.TextField(help_text="Context, summary, what was done, outcomes and quotes.")
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,43 @@
+from django import template
+from django.utils.html import format_html
+
+from casebase.content.models import Outcome
+
+register = template.Library()
+
+
+@register.simple_tag
+def outcome_change(outcome: Outcome) -> str:
+    """An outcome in words: "Requires improvement (2014) → Good (2016)"."""
+    baseline = dated(outcome.baseline, outcome.baseline_year)
+    result = dated(outcome.result, outcome.result_year)
+    if baseline and result:
+        return f"{baseline} → {result}"
+    return result or baseline
+
+
+def dated(value: str, year: int | None) -> str:
+    if value and year:
+        return f"{value} ({year})"
+    return value or (str(year) if year else "")
+
+
+DIRECTION_COLOURS = {
+    Outcome.Direction.IMPROVED: "govuk-tag--green",
+    Outcome.Direction.SUSTAINED: "govuk-tag--blue",
+    Outcome.Direction.DECLINED: "govuk-tag--red",
+    Outcome.Direction.SNAPSHOT: "govuk-tag--grey",
+}
+
+
+# Short words for the tags; the full label ("Single measurement (no baseline)") is for editors.
+DIRECTION_WORDS = {Outcome.Direction.SNAPSHOT: "Snapshot"}
+
+
+@register.simple_tag
+def direction_tag(outcome: Outcome) -> str:
+    return format_html(
+        '<strong class="govuk-tag {}">{}</strong>',
+        DIRECTION_COLOURS[outcome.direction],
+        DIRECTION_WORDS.get(outcome.direction, outcome.get_direction_display()),
+    )

@@ -1,0 +1,16 @@
+"""Public URLs: an interface readers bookmark and share. Keep them stable."""
+
+from django.urls import path
+
+from casebase.site import views
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("case-studies/", views.CaseStudyListView.as_view(), name="case-studies"),
+    path("case-studies/<slug:slug>/", views.CaseStudyDetailView.as_view(), name="case-study"),
+    path("practices/", views.PracticeListView.as_view(), name="practices"),
+    path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
+    path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
+    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
+    path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
+]

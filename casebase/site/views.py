@@ -1,0 +1,354 @@
+"""The readers' pages. Every view starts from published records only."""
+
+from collections import defaultdict
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.views.generic import DetailView, ListView, TemplateView
+
+from casebase.content import search
+from casebase.content.filters import SORTS, CaseStudyFilter, facet_counts
+from casebase.content.models import (
+    CaseStudy,
+    Contribution,
+    Finding,
+    Organisation,
+    Outcome,
+    Person,
+    Practice,
+    PracticeApplication,
+    PracticeTheme,
+    Quote,
+    Recommendation,
+    Role,
+    Sector,
+    Source,
+    Status,
+    Testimonial,
+)
+
+PAGE_SIZE = 20
+# Parameters the catalogue understands besides its filters.
+CONTROLS = {"sort", "page"}
+
+
+def sectors_with_counts():
+    published = Q(
+        organisation_types__organisations__case_studies__status=Status.PUBLISHED,
+        organisation_types__organisations__status=Status.PUBLISHED,
+    )
+    return Sector.objects.annotate(
+        case_study_count=Count("organisation_types__organisations__case_studies", filter=published)
+    )
+
+
+class Breadcrumbs:
+    """The trail above a page's heading: (label, URL) pairs after "Home"."""
+
+    trail: tuple[tuple[str, str], ...] = ()
+
+    def get_context_data(self, **kwargs):
+        crumbs = [(label, reverse(name)) for label, name in self.trail]
+        return super().get_context_data(breadcrumbs=crumbs, **kwargs)
+
+
+class HomeView(TemplateView):
+    template_name = "site/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            sectors=sectors_with_counts(),
+            themes=PracticeTheme.objects.published().annotate(
+                practice_count=Count("practices", filter=Q(practices__status=Status.PUBLISHED))
+            ),
+            findings=Finding.objects.published()
+            .filter(is_headline=True)
+            .select_related("sector", "source"),
+            case_study_count=CaseStudy.objects.published().count(),
+            **kwargs,
+        )
+
+
+class CaseStudyListView(ListView):
+    """The catalogue: full-text search, facets with counts, sorting and pagination."""
+
+    template_name = "content/casestudy_list.html"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        self.filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
+        self.query = self.request.GET.get("q", "").strip()
+        self.sort = self.chosen_sort()
+        return self.sorted(self.filterset.qs).for_catalogue()
+
+    def chosen_sort(self) -> str:
+        default = "relevance" if self.query else "organisation"
+        sort = self.request.GET.get("sort", default)
+        if sort not in SORTS or (sort == "relevance" and not self.query):
+            return default
+        return sort
+
+    def sorted(self, queryset):
+        return queryset.order_by(
+            *{
+                "relevance": ["-search_rank", "organisation__name"],
+                "organisation": ["organisation__name", "title"],
+                "recent": ["-period_end", "-period_start", "organisation__name"],
+                "outcomes": ["-outcome_count", "organisation__name"],
+            }[self.sort]
+        ).annotate(outcome_count=Count("outcomes", filter=Q(outcomes__status=Status.PUBLISHED)))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["object_list"]
+        passages = search.highlights([study.pk for study in page], self.query) if self.query else {}
+        for study in page:
+            study.passage = passages.get(study.pk)
+        page_obj = context["page_obj"]
+        context["page_numbers"] = page_obj.paginator.get_elided_page_range(
+            page_obj.number, on_each_side=1, on_ends=1
+        )
+        facets = facet_counts(self.filterset)
+        return {
+            **context,
+            "filterset": self.filterset,
+            "facets": facets,
+            "active": self.active_filters(facets),
+            "query": self.query,
+            "sort": self.sort,
+            "sorts": {
+                key: label for key, label in SORTS.items() if key != "relevance" or self.query
+            },
+            "notices": self.notices(),
+            "filtered": any(self.request.GET.getlist(name) for name in self.filterset.filters),
+        }
+
+    def active_filters(self, facets) -> list[tuple[str, str, str]]:
+        """(facet, choice, link that removes just that choice) for every active filter."""
+        active = [
+            (facet.label, option.label, self.without(facet.name, option.value))
+            for facet in facets
+            for option in facet.selected
+        ]
+        if self.query:
+            active.insert(0, ("Search", f"“{self.query}”", self.without("q", None)))
+        for name in ("year_from", "year_to"):
+            year = self.filterset.form.cleaned_data.get(name)
+            if year is not None:
+                label = self.filterset.filters[name].label
+                active.append((label, str(int(year)), self.without(name, None)))
+        return active
+
+    def without(self, name: str, value: str | None) -> str:
+        params = self.request.GET.copy()
+        params.setlist(name, [v for v in params.getlist(name) if value is not None and v != value])
+        params.pop("page", None)
+        return f"?{params.urlencode()}" if params else self.request.path
+
+    def notices(self) -> list[str]:
+        """What the reader asked for that we could not use, in words."""
+        notices = [
+            f"{self.filterset.filters[name].label}: {' '.join(errors)} It was ignored."
+            for name, errors in self.filterset.errors.items()
+        ]
+        unknown = set(self.request.GET) - set(self.filterset.filters) - CONTROLS
+        notices += [f"“{name}” is not a filter here and was ignored." for name in sorted(unknown)]
+        if self.request.GET.get("sort") and self.request.GET["sort"] != self.sort:
+            notices.append(
+                f"“{self.request.GET['sort']}” is not a way to sort; sorted by "
+                f"{SORTS[self.sort].lower()} instead."
+            )
+        return notices
+
+    def paginate_queryset(self, queryset, page_size):
+        """Out-of-range or malformed page numbers show the nearest page, never an error."""
+        paginator = Paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class CaseStudyDetailView(Breadcrumbs, DetailView):
+    trail = (("Case studies", "case-studies"),)
+    template_name = "content/casestudy_detail.html"
+
+    def get_queryset(self):
+        return CaseStudy.objects.published().with_story().select_related("source")
+
+    def get_context_data(self, **kwargs):
+        study = self.object
+        credited = defaultdict(list)
+        for contribution in study.published_contributions:
+            credited[contribution.outcome_id].append(contribution)
+        quotes_by_application = defaultdict(list)
+        for quote in study.published_quotes:
+            quotes_by_application[quote.application_id].append(quote)
+        return super().get_context_data(
+            outcomes=[(outcome, credited[outcome.pk]) for outcome in study.published_outcomes],
+            applications=[
+                (application, quotes_by_application[application.pk])
+                for application in study.published_applications
+            ],
+            other_quotes=quotes_by_application[None],
+            people=self.people_with_roles(study),
+            sources=self.sources(study),
+            related=self.related(study),
+            **kwargs,
+        )
+
+    def people_with_roles(self, study):
+        people = [participant.person for participant in study.published_people]
+        roles = defaultdict(list)
+        for role in Role.objects.published().filter(
+            person__in=people, organisation=study.organisation
+        ):
+            roles[role.person_id].append(role)
+        return [
+            (participant, roles[participant.person_id]) for participant in study.published_people
+        ]
+
+    def sources(self, study) -> list[Source]:
+        found = {study.source_id: study.source}
+        for outcome in study.published_outcomes:
+            found.setdefault(outcome.source_id, outcome.source)
+        return [source for source in found.values() if source.is_published]
+
+    def related(self, study, limit: int = 3):
+        """Other case studies sharing the most practices with this one."""
+        practices = [application.practice_id for application in study.published_applications]
+        shared = Count(
+            "applications",
+            filter=Q(
+                applications__practice__in=practices,
+                applications__status=Status.PUBLISHED,
+                applications__practice__status=Status.PUBLISHED,
+            ),
+        )
+        return (
+            CaseStudy.objects.published()
+            .exclude(pk=study.pk)
+            .annotate(shared=shared)
+            .filter(shared__gt=0)
+            .select_related("organisation__type__sector")
+            .order_by("-shared", "organisation__name")[:limit]
+        )
+
+
+class PracticeListView(ListView):
+    template_name = "content/practice_list.html"
+
+    def get_queryset(self):
+        practices = Practice.objects.published().annotate(
+            case_study_count=Count(
+                "applications__case_study",
+                filter=Q(applications__in=PracticeApplication.objects.published()),
+                distinct=True,
+            )
+        )
+        return PracticeTheme.objects.published().prefetch_related(
+            Prefetch("practices", queryset=practices, to_attr="published_practices")
+        )
+
+
+class PracticeDetailView(Breadcrumbs, DetailView):
+    trail = (("Practices", "practices"),)
+    template_name = "content/practice_detail.html"
+
+    def get_queryset(self):
+        return Practice.objects.published().select_related("theme")
+
+    def get_context_data(self, **kwargs):
+        applications = (
+            PracticeApplication.objects.published()
+            .filter(practice=self.object)
+            .select_related("case_study__organisation__type__sector")
+            .prefetch_related(
+                Prefetch(
+                    "case_study__outcomes",
+                    queryset=Outcome.objects.published().select_related(
+                        "indicator", "baseline_grade", "result_grade"
+                    ),
+                    to_attr="published_outcomes",
+                ),
+                Prefetch(
+                    "contributions",
+                    queryset=Contribution.objects.published().select_related("outcome"),
+                    to_attr="published_contributions",
+                ),
+            )
+            .order_by("case_study__organisation__type__sector__position", "case_study__title")
+        )
+        return super().get_context_data(applications=applications, **kwargs)
+
+
+class SectorDetailView(Breadcrumbs, DetailView):
+    template_name = "content/sector_detail.html"
+
+    def get_queryset(self):
+        return Sector.objects.all()
+
+    def get_context_data(self, **kwargs):
+        sector = self.object
+        return super().get_context_data(
+            findings=Finding.objects.published().filter(sector=sector).select_related("source"),
+            recommendations=Recommendation.objects.published().filter(sector=sector),
+            testimonials=Testimonial.objects.published()
+            .filter(sector=sector)
+            .select_related("person", "source"),
+            case_studies=CaseStudy.objects.published()
+            .filter(organisation__type__sector=sector)
+            .for_catalogue()
+            .order_by("organisation__name"),
+            quotes=Quote.objects.published()
+            .filter(sector=sector, case_study__isnull=True)
+            .select_related("speaker"),
+            **kwargs,
+        )
+
+
+class OrganisationDetailView(Breadcrumbs, DetailView):
+    trail = (("Case studies", "case-studies"),)
+    template_name = "content/organisation_detail.html"
+
+    def get_queryset(self):
+        return Organisation.objects.published().select_related("type__sector")
+
+    def get_context_data(self, **kwargs):
+        organisation = self.object
+        return super().get_context_data(
+            facts=organisation.facts.select_related("source"),
+            roles=Role.objects.published()
+            .filter(organisation=organisation)
+            .select_related("person"),
+            case_studies=CaseStudy.objects.published()
+            .filter(organisation=organisation)
+            .for_catalogue(),
+            **kwargs,
+        )
+
+
+class PersonDetailView(Breadcrumbs, DetailView):
+    trail = (("Case studies", "case-studies"),)
+    template_name = "content/person_detail.html"
+
+    def get_queryset(self):
+        return Person.objects.published()
+
+    def get_context_data(self, **kwargs):
+        person = self.object
+        return super().get_context_data(
+            roles=Role.objects.published()
+            .filter(person=person)
+            .select_related("organisation", "source"),
+            case_studies=CaseStudy.objects.published()
+            .filter(participants__person=person)
+            .select_related("organisation__type__sector")
+            .distinct(),
+            quotes=Quote.objects.published()
+            .filter(speaker=person)
+            .select_related("case_study__organisation", "source"),
+            testimonials=Testimonial.objects.published()
+            .filter(person=person)
+            .select_related("sector", "source"),
+            **kwargs,
+        )

@@ -1,0 +1,125 @@
+"""The catalogue's FilterSet on its own: OR within a facet, AND across, counts that agree."""
+
+import pytest
+from django.http import QueryDict
+
+from casebase.content.filters import CaseStudyFilter, facet_counts
+from casebase.content.models import CaseStudy, PracticeApplication, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def results(query: str) -> set[str]:
+    filterset = CaseStudyFilter(QueryDict(query), queryset=CaseStudy.objects.published())
+    return set(filterset.qs.values_list("slug", flat=True))
+
+
+def facets(query: str) -> dict:
+    filterset = CaseStudyFilter(QueryDict(query), queryset=CaseStudy.objects.published())
+    return {facet.name: facet for facet in facet_counts(filterset)}
+
+
+def applying(practice: str) -> set[str]:
+    return set(
+        CaseStudy.objects.filter(applications__practice__slug=practice).values_list(
+            "slug", flat=True
+        )
+    )
+
+
+def in_sector(sector: str) -> set[str]:
+    return set(
+        CaseStudy.objects.filter(organisation__type__sector__slug=sector).values_list(
+            "slug", flat=True
+        )
+    )
+
+
+def test_no_filter_gives_every_published_case_study():
+    assert len(results("")) == 11
+
+
+def test_values_within_one_facet_combine_with_or():
+    either = results("practice=visible-leadership&practice=flat-structure")
+    assert either == applying("visible-leadership") | applying("flat-structure")
+    assert len(either) > len(applying("visible-leadership"))
+
+
+def test_different_facets_combine_with_and():
+    both = results("practice=visible-leadership&sector=local-government")
+    assert both == applying("visible-leadership") & in_sector("local-government")
+    assert both and both < in_sector("local-government")
+
+
+def test_two_sectors_give_both():
+    assert results("sector=healthcare&sector=education") == in_sector("healthcare") | in_sector(
+        "education"
+    )
+
+
+def test_full_text_search_combines_with_facets():
+    found = results("q=visible+leadership&sector=healthcare")
+    assert found and found <= in_sector("healthcare")
+    assert found <= results("q=visible+leadership")
+
+
+def test_outcome_facets_filter_on_what_changed():
+    improved_by_regulator = results("direction=improved&evidence=regulator")
+    assert "leeds-teaching-hospitals" in improved_by_regulator
+    assert "calderdale" not in improved_by_regulator
+    assert results("indicator=ofsted-overall-grade") == {"oldham-college", "exeter-college"}
+
+
+def test_years_covered_take_the_period_or_the_years_of_results():
+    assert "leeds-teaching-hospitals" in results("year_from=2016&year_to=2016")
+    assert "oldham-college" in results("year_from=2020"), "its period (2017 onwards) is ongoing"
+    assert "oldham-college" not in results("year_to=2016")
+    assert "norfolk" not in results("year_from=1900"), "nothing in its story is dated"
+
+
+@pytest.mark.parametrize(
+    "active",
+    [
+        "",
+        "sector=healthcare",
+        "practice=visible-leadership&practice=flat-structure",
+        "practice=visible-leadership&sector=local-government",
+        "q=leadership&direction=improved",
+        "theme=communication&evidence=survey",
+    ],
+)
+def test_every_facet_count_agrees_with_the_list_it_leads_to(active):
+    for name, facet in facets(active).items():
+        others = QueryDict(active, mutable=True)
+        others.pop(name, None)
+        for option in facet.options:
+            choosing = others.copy()
+            choosing.setlist(name, [option.value])
+            assert option.count == len(results(choosing.urlencode())), (name, option.value)
+
+
+def test_a_draft_application_neither_matches_nor_counts():
+    application = PracticeApplication.objects.get(
+        case_study__slug="leeds-teaching-hospitals", practice__slug="flat-structure"
+    )
+    before = facets("")["practice"]
+    count = next(o.count for o in before.options if o.value == "flat-structure")
+    PracticeApplication.objects.filter(pk=application.pk).update(status=Status.DRAFT)
+    assert "leeds-teaching-hospitals" not in results("practice=flat-structure")
+    after = next(o.count for o in facets("")["practice"].options if o.value == "flat-structure")
+    assert after == count - 1
+
+
+def test_an_unknown_value_is_reported_and_the_rest_still_applies():
+    filterset = CaseStudyFilter(
+        QueryDict("practice=no-such-practice&sector=education"),
+        queryset=CaseStudy.objects.published(),
+    )
+    assert "practice" in filterset.errors
+    assert set(filterset.qs.values_list("slug", flat=True)) == in_sector("education")
+
+
+def test_a_chosen_option_that_now_gives_nothing_stays_visible_to_untick():
+    sector = facets("sector=education&practice=flat-structure")["sector"]
+    education = next(o for o in sector.options if o.value == "education")
+    assert education.selected and education.count == 0

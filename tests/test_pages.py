@@ -1,0 +1,206 @@
+"""The readers' pages: each answers, says what it is, costs a fixed number of queries, and
+shows published records only."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from casebase.content.models import CaseStudy, Organisation, Person, Practice, Quote, Status
+
+pytestmark = pytest.mark.django_db
+
+# Queries per page. A catalogue page: count the results, fetch the page of rows, prefetch their
+# published practices and outcomes, then one query per facet (8) for the counts; + 1 for the
+# highlighted passages when searching; + 1 to validate each chosen practice/sector/... facet.
+PAGES = {
+    "/": 4,  # sectors with counts, themes with counts, headline findings, total
+    "/case-studies/": 12,
+    "/case-studies/?region=Norfolk": 12,  # one row: the same queries
+    "/case-studies/?q=leadership": 13,
+    "/case-studies/?q=leadership&practice=visible-leadership&practice=flat-structure"
+    "&sector=healthcare": 15,
+    "/case-studies/?q=nothing-matches-this": 9,  # no rows: nothing to fetch for them
+    "/case-studies/leeds-teaching-hospitals/": 8,  # study, 6 prefetches, related
+    "/case-studies/norfolk/": 8,
+    "/practices/": 2,  # themes, their practices with counts
+    "/practices/visible-leadership/": 4,  # practice, applications, outcomes, credits
+    "/practices/peer-learning/": 4,
+    "/sectors/healthcare/": 8,
+    "/sectors/education/": 8,
+    "/organisations/leeds-teaching-hospitals-nhs-trust/": 6,
+    "/people/karen-james/": 5,
+    "/people/lord-darzi/": 5,
+}
+
+
+def one_h1(html: str) -> str:
+    headings = re.findall(r"<h1[^>]*>(.*?)</h1>", html, flags=re.S)
+    assert len(headings) == 1, headings
+    return re.sub(r"<[^>]+>|\s+", " ", headings[0]).strip()
+
+
+def title(html: str) -> str:
+    return re.search(r"<title>(.*?)</title>", html, flags=re.S).group(1).strip()
+
+
+@pytest.mark.parametrize(("url", "queries"), PAGES.items())
+def test_every_page_answers_with_one_h1_a_title_and_pinned_queries(
+    client, url, queries, django_assert_num_queries
+):
+    with django_assert_num_queries(queries):
+        response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    heading = one_h1(html)
+    assert title(html).endswith("– Casebase")
+    assert title(html) != "Casebase – Casebase"
+    assert heading
+
+
+def test_the_case_study_page_costs_the_same_for_a_long_and_a_short_story(
+    client, django_assert_num_queries
+):
+    longest = max(CaseStudy.objects.all(), key=lambda study: study.applications.count())
+    shortest = min(CaseStudy.objects.all(), key=lambda study: study.applications.count())
+    assert longest.applications.count() > 2 * shortest.applications.count()
+    for study in (longest, shortest):
+        with django_assert_num_queries(8):
+            client.get(study.get_absolute_url())
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/case-studies/no-such-study/",
+        "/practices/no-such-practice/",
+        "/sectors/no-such-sector/",
+        "/organisations/no-such-organisation/",
+        "/people/no-such-person/",
+    ],
+)
+def test_unknown_slugs_are_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
+
+
+def test_drafts_are_404_whatever_the_parameters(client):
+    study = CaseStudy.objects.get(slug="norfolk")
+    CaseStudy.objects.filter(pk=study.pk).update(status=Status.DRAFT)
+    for suffix in ("", "?preview=1", "?status=draft"):
+        assert client.get(study.get_absolute_url() + suffix).status_code == 404
+    Person.objects.filter(slug="tom-mccabe").update(status=Status.DRAFT)
+    assert client.get("/people/tom-mccabe/").status_code == 404
+    Practice.objects.filter(slug="peer-learning").update(status=Status.DRAFT)
+    assert client.get("/practices/peer-learning/").status_code == 404
+
+
+def test_a_draft_organisation_hides_its_case_study_everywhere(client):
+    Organisation.objects.filter(slug="rutland-county-council").update(status=Status.DRAFT)
+    assert client.get("/organisations/rutland-county-council/").status_code == 404
+    assert client.get("/case-studies/rutland/").status_code == 404
+    for url in (
+        "/",
+        "/case-studies/",
+        "/case-studies/?q=Rutland",
+        "/sectors/local-government/",
+        "/practices/devolved-autonomy/",
+        "/case-studies/calderdale/",
+        "/people/mark-andrews/",
+    ):
+        page = client.get(url).content.decode()
+        assert "/case-studies/rutland/" not in page, url
+        assert "Rutland County Council" not in page, url
+
+
+def test_a_draft_quote_is_not_shown_on_its_case_study(client):
+    quote = Quote.objects.filter(case_study__slug="leeds-teaching-hospitals").first()
+    shown = escape(quote.text[:40])
+    assert shown in client.get("/case-studies/leeds-teaching-hospitals/").content.decode()
+    Quote.objects.filter(pk=quote.pk).update(status=Status.DRAFT)
+    assert shown not in client.get("/case-studies/leeds-teaching-hospitals/").content.decode()
+
+
+def test_bad_parameters_are_explained_not_errors(client):
+    response = client.get(
+        "/case-studies/?practice=nope&year_from=abc&sort=sideways&page=999&colour=blue"
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Some of your choices could not be used" in page
+    assert "nope is not one of the available choices" in page
+    assert "Enter a whole number." in page or "Enter a number." in page
+    assert "“sideways” is not a way to sort" in page
+    assert "“colour” is not a filter here" in page
+    assert "11 case studies" in page
+
+
+def test_pagination_links_keep_the_filters(client, settings):
+    from casebase.site import views
+
+    views.CaseStudyListView.paginate_by = 4
+    try:
+        page = client.get("/case-studies/?sector=healthcare&sector=education&sort=recent").content
+    finally:
+        views.CaseStudyListView.paginate_by = views.PAGE_SIZE
+    links = re.findall(r'href="(\?[^"]*page=2[^"]*)"', page.decode())
+    assert links
+    assert all(
+        "sector=healthcare" in link and "sector=education" in link and "sort=recent" in link
+        for link in links
+    )
+
+
+def test_removing_one_choice_keeps_the_others(client):
+    page = client.get("/case-studies/?sector=healthcare&practice=flat-structure").content.decode()
+    removal = re.search(r'href="([^"]*)">Remove <span class="govuk-visually-hidden">Sector:', page)
+    assert removal.group(1).replace("&amp;", "&") == "?practice=flat-structure"
+
+
+def test_search_shows_the_matching_passage_with_the_words_marked(client):
+    page = client.get("/case-studies/?q=visible+leadership").content.decode()
+    assert "<mark>visible</mark>" in page.lower()
+    assert page.index("Norfolk") < page.index("Oldham") if "Oldham" in page else True
+
+
+def test_search_never_lets_the_text_inject_markup(client):
+    study = CaseStudy.objects.get(slug="norfolk")
+    study.context = "A <script>alert(1)</script> visible leadership test"
+    study.save()
+    from casebase.content import search
+
+    search.refresh([study.pk])
+    page = client.get("/case-studies/?q=alert+visible").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;" in page
+
+
+def test_an_empty_result_says_what_to_try(client):
+    page = client.get("/case-studies/?q=zebra+crossing").content.decode()
+    assert "No case study matches all of your choices" in page
+    assert "fewer or different words" in page
+
+
+def test_the_practice_page_lists_every_organisation_that_applied_it(client):
+    page = client.get("/practices/visible-leadership/").content.decode()
+    for name in ("Tameside", "Leeds Teaching Hospitals", "Norfolk County Council"):
+        assert name in page
+    assert "Requires improvement (2014) → Good (2016)" in page
+
+
+def test_the_case_study_page_links_practices_to_results_with_sources(client):
+    page = client.get("/case-studies/leeds-teaching-hospitals/").content.decode()
+    assert "The source credits:" in page
+    assert "The Management Mission" in page
+    assert "Regulator&#x27;s inspection" in page or "Regulator's inspection" in page
+    assert 'href="/practices/flat-structure/"' in page
+    assert "Case studies sharing practices" in page
+
+
+def test_the_home_page_offers_search_sectors_themes_and_findings(client):
+    page = client.get(reverse("home")).content.decode()
+    assert 'action="/case-studies/"' in page
+    for text in ("Healthcare", "Local government", "Education", "Culture and trust", "27%"):
+        assert text in page
