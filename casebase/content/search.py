@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Model, Q, QuerySet
+from django.db.models import F, FloatField, Model, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -122,7 +122,7 @@ def matching(queryset: QuerySet, query: str) -> QuerySet:
     more relevant). An empty query matches nothing."""
     terms = words(query)
     if not terms:
-        return queryset.none()
+        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField())).none()
     if is_postgres():
         search = SearchQuery(" ".join(terms), search_type="plain", config="english")
         return queryset.filter(search_document__search_vector=search).annotate(

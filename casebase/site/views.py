@@ -152,6 +152,8 @@ class CaseStudyListView(ListView):
             f"{self.filterset.filters[name].label}: {' '.join(errors)} It was ignored."
             for name, errors in self.filterset.errors.items()
         ]
+        if self.query and not search.words(self.query):
+            notices.append(f"“{self.query}” has no words to search for: try a name or a practice.")
         unknown = set(self.request.GET) - set(self.filterset.filters) - CONTROLS
         notices += [f"“{name}” is not a filter here and was ignored." for name in sorted(unknown)]
         if self.request.GET.get("sort") and self.request.GET["sort"] != self.sort:

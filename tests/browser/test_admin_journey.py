@@ -3,7 +3,6 @@
 import re
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from casebase.content.models import CaseStudy
@@ -12,12 +11,9 @@ PASSWORD = "a long editor password"
 
 
 @pytest.fixture
-def signed_in(live_server, page: Page, django_user_model) -> Page:
-    # Live-server tests run outside the rolled-back transaction and are flushed afterwards, so
-    # they load their own data (a no-op when it is already there).
-    call_command("load_compendium", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
+def signed_in(site: str, page: Page, django_user_model) -> Page:
     django_user_model.objects.create_superuser("editor", "editor@example.org", PASSWORD)
-    page.goto(f"{live_server.url}/admin/")
+    page.goto(f"{site}/admin/")
     page.get_by_label("Username").fill("editor")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -25,7 +21,6 @@ def signed_in(live_server, page: Page, django_user_model) -> Page:
     return page
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_editor_finds_which_practices_leeds_applied_and_what_changed(signed_in: Page):
     page = signed_in
     page.get_by_role("link", name="Case studies").first.click()
@@ -42,7 +37,6 @@ def test_an_editor_finds_which_practices_leeds_applied_and_what_changed(signed_i
     expect(page.locator("#contributions-group")).to_contain_text("Flat structure")
 
 
-@pytest.mark.django_db(transaction=True)
 def test_an_editor_corrects_a_summary_and_a_bad_year_is_explained(signed_in: Page):
     page = signed_in
     leeds = CaseStudy.objects.get(organisation__name__contains="Leeds")

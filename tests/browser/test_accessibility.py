@@ -1,0 +1,62 @@
+"""Every page type passes axe-core with no violations, has one h1 and a meaningful title."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page
+
+DESKTOP = {"width": 1280, "height": 800}
+NARROW = {"width": 320, "height": 640}
+
+PAGES = {
+    "home": "/",
+    "catalogue": "/case-studies/",
+    "catalogue searched and filtered": "/case-studies/?q=leadership&sector=healthcare",
+    "catalogue with no results": "/case-studies/?q=zebra",
+    "catalogue with an invalid parameter": "/case-studies/?practice=nope",
+    "case study": "/case-studies/leeds-teaching-hospitals/",
+    "practices": "/practices/",
+    "practice": "/practices/visible-leadership/",
+    "sector": "/sectors/healthcare/",
+    "organisation": "/organisations/leeds-teaching-hospitals-nhs-trust/",
+    "person": "/people/karen-james/",
+    "not found": "/no-such-page/",
+}
+CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
+    pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
+    pytest.param("/case-studies/leeds-teaching-hospitals/", NARROW, id="case study at 320px"),
+]
+
+
+@pytest.fixture
+def open_page(site: str, browser: Browser):
+    contexts = []
+
+    def open_at(path: str, viewport: dict) -> Page:
+        context = browser.new_context(viewport=viewport)
+        contexts.append(context)
+        page = context.new_page()
+        page.goto(f"{site}{path}")
+        return page
+
+    yield open_at
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize(("path", "viewport"), CASES)
+def test_a_page_has_no_accessibility_violations(open_page, path: str, viewport: dict):
+    page = open_page(path, viewport)
+    results = Axe().run(page)
+    assert results.violations_count == 0, (
+        f"{path} at {viewport['width']}px:\n{results.generate_report()}"
+    )
+
+
+@pytest.mark.parametrize(("path", "viewport"), CASES)
+def test_a_page_has_one_h1_and_its_own_title(open_page, path: str, viewport: dict):
+    page = open_page(path, viewport)
+    assert page.locator("h1").count() == 1
+    title = page.title().strip()
+    assert title
+    assert title not in {"Casebase", "– Casebase", "Casebase – Casebase"}
+    assert title.removesuffix("– Casebase").strip()
