@@ -212,3 +212,24 @@ def test_the_home_page_offers_search_sectors_themes_and_findings(client):
     assert 'action="/case-studies/"' in page
     for text in ("Healthcare", "Local government", "Education", "Culture and trust", "27%"):
         assert text in page
+
+
+def test_a_server_error_shows_the_error_page_without_a_traceback(client, monkeypatch):
+    from casebase.site import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(views.HomeView, "get_context_data", broken)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Sorry, there is a problem with Casebase" in page
+    assert "secret internals" not in page and "Traceback" not in page
+
+
+def test_a_bad_request_gets_the_400_page(client):
+    response = client.get("/", HTTP_HOST="evil.example.com")
+    assert response.status_code == 400
+    assert "There is a problem with the request" in response.content.decode()
