@@ -233,3 +233,12 @@ def test_a_bad_request_gets_the_400_page(client):
     response = client.get("/", HTTP_HOST="evil.example.com")
     assert response.status_code == 400
     assert "There is a problem with the request" in response.content.decode()
+
+
+def test_lists_keep_their_editorial_order(client):
+    home = client.get("/").content.decode()
+    assert home.index(">Healthcare<") < home.index(">Local government<") < home.index(">Education<")
+    assert home.index("Direction and purpose") < home.index("Data and evidence")
+    practices = client.get("/practices/").content.decode()
+    assert practices.index("Direction and purpose") < practices.index("Culture and trust")
+    assert practices.index(">Clear priorities and goals<") < practices.index(">Strategic plan")

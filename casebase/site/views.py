@@ -38,9 +38,10 @@ def sectors_with_counts():
         organisation_types__organisations__case_studies__status=Status.PUBLISHED,
         organisation_types__organisations__status=Status.PUBLISHED,
     )
+    # Meta.ordering does not apply to aggregating queries: order explicitly.
     return Sector.objects.annotate(
         case_study_count=Count("organisation_types__organisations__case_studies", filter=published)
-    )
+    ).order_by("position", "name")
 
 
 class Breadcrumbs:
@@ -59,9 +60,11 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         return super().get_context_data(
             sectors=sectors_with_counts(),
-            themes=PracticeTheme.objects.published().annotate(
+            themes=PracticeTheme.objects.published()
+            .annotate(
                 practice_count=Count("practices", filter=Q(practices__status=Status.PUBLISHED))
-            ),
+            )
+            .order_by("position", "name"),
             findings=Finding.objects.published()
             .filter(is_headline=True)
             .select_related("sector", "source"),
@@ -240,12 +243,16 @@ class PracticeListView(ListView):
     template_name = "content/practice_list.html"
 
     def get_queryset(self):
-        practices = Practice.objects.published().annotate(
-            case_study_count=Count(
-                "applications__case_study",
-                filter=Q(applications__in=PracticeApplication.objects.published()),
-                distinct=True,
+        practices = (
+            Practice.objects.published()
+            .annotate(
+                case_study_count=Count(
+                    "applications__case_study",
+                    filter=Q(applications__in=PracticeApplication.objects.published()),
+                    distinct=True,
+                )
             )
+            .order_by("name")
         )
         return PracticeTheme.objects.published().prefetch_related(
             Prefetch("practices", queryset=practices, to_attr="published_practices")
