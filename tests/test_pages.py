@@ -18,6 +18,8 @@ PAGES = {
     "/": 4,  # sectors with counts, themes with counts, headline findings, total
     "/case-studies/": 12,
     "/case-studies/?region=Norfolk": 12,  # one row: the same queries
+    "/case-studies/?sort=outcomes": 12,
+    "/case-studies/?sort=recent&page=2": 12,
     "/case-studies/?q=leadership": 13,
     "/case-studies/?q=leadership&practice=visible-leadership&practice=flat-structure"
     "&sector=healthcare": 15,
@@ -242,3 +244,21 @@ def test_lists_keep_their_editorial_order(client):
     practices = client.get("/practices/").content.decode()
     assert practices.index("Direction and purpose") < practices.index("Culture and trust")
     assert practices.index(">Clear priorities and goals<") < practices.index(">Strategic plan")
+
+
+def result_slugs(client, query: str) -> list[str]:
+    page = client.get(f"/case-studies/?{query}").content.decode()
+    return re.findall(
+        r'<h3 class="govuk-heading-m[^"]*"><a class="govuk-link" href="/case-studies/([^/]+)/"',
+        page,
+    )
+
+
+def test_sorting_orders_the_results(client):
+    by_name = result_slugs(client, "sort=organisation")
+    assert by_name[0] == "calderdale" and len(by_name) == 11
+    assert result_slugs(client, "sort=outcomes")[0] == "north-staffordshire-combined-healthcare"
+    assert result_slugs(client, "q=Rutland&sort=relevance")[0] == "rutland"
+    assert result_slugs(client, "") == by_name, (
+        "without a search, organisation order is the default"
+    )

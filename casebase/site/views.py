@@ -3,7 +3,7 @@
 from collections import defaultdict
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -93,14 +93,21 @@ class CaseStudyListView(ListView):
         return sort
 
     def sorted(self, queryset):
+        if self.sort == "outcomes":
+            published = Q(outcomes__status=Status.PUBLISHED)
+            queryset = queryset.annotate(outcome_count=Count("outcomes", filter=published))
         return queryset.order_by(
             *{
                 "relevance": ["-search_rank", "organisation__name"],
                 "organisation": ["organisation__name", "title"],
-                "recent": ["-period_end", "-period_start", "organisation__name"],
+                "recent": [  # undated stories last, on SQLite and PostgreSQL alike
+                    F("period_end").desc(nulls_last=True),
+                    F("period_start").desc(nulls_last=True),
+                    "organisation__name",
+                ],
                 "outcomes": ["-outcome_count", "organisation__name"],
             }[self.sort]
-        ).annotate(outcome_count=Count("outcomes", filter=Q(outcomes__status=Status.PUBLISHED)))
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
