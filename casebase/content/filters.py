@@ -31,10 +31,11 @@ SORTS = {
 
 
 class AnyValueMultipleChoiceField(forms.MultipleChoiceField):
-    """Accepts any submitted value: for facets whose options are whatever the data holds."""
+    """Accepts any submitted text: for facets whose options are whatever the data holds.
+    A NUL byte is refused: no stored value has one, and PostgreSQL rejects it in a query."""
 
     def valid_value(self, value) -> bool:
-        return True
+        return "\x00" not in str(value)
 
 
 class AnyValueMultipleFilter(django_filters.MultipleChoiceFilter):

@@ -81,7 +81,9 @@ class CaseStudyListView(ListView):
 
     def get_queryset(self):
         self.filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
-        self.query = self.request.GET.get("q", "").strip()
+        # The query as the filter used it: a rejected one (say, with a NUL byte) is no search.
+        self.filterset.is_valid()
+        self.query = (self.filterset.form.cleaned_data.get("q") or "").strip()
         self.sort = self.chosen_sort()
         return self.sorted(self.filterset.qs).for_catalogue()
 
