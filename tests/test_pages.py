@@ -241,6 +241,7 @@ def test_lists_keep_their_editorial_order(client):
     home = client.get("/").content.decode()
     assert home.index(">Healthcare<") < home.index(">Local government<") < home.index(">Education<")
     assert home.index("Direction and purpose") < home.index("Data and evidence")
+    assert home.index("27%") < home.index("67%") < home.index("20%"), "findings by sector"
     practices = client.get("/practices/").content.decode()
     assert practices.index("Direction and purpose") < practices.index("Culture and trust")
     assert practices.index(">Clear priorities and goals<") < practices.index(">Strategic plan")

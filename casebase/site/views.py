@@ -67,7 +67,8 @@ class HomeView(TemplateView):
             .order_by("position", "name"),
             findings=Finding.objects.published()
             .filter(is_headline=True)
-            .select_related("sector", "source"),
+            .select_related("sector", "source")
+            .order_by("sector__position", "position"),
             case_study_count=CaseStudy.objects.published().count(),
             **kwargs,
         )
