@@ -34,6 +34,8 @@ PAGES = {
     "/organisations/leeds-teaching-hospitals-nhs-trust/": 6,
     "/people/karen-james/": 5,
     "/people/lord-darzi/": 5,
+    "/evidence-map/": 4,
+    "/evidence-map/?by=outcome": 4,
 }
 
 
@@ -263,3 +265,14 @@ def test_sorting_orders_the_results(client):
     assert result_slugs(client, "") == by_name, (
         "without a search, organisation order is the default"
     )
+
+
+def test_the_practice_page_shows_the_spread_of_results_by_evidence(client):
+    page = client.get("/practices/visible-leadership/").content.decode()
+    table = page[page.index('id="spread"') : page.index("</table>", page.index('id="spread"'))]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", table))
+    assert "Of the 4 organisations that applied it" in text
+    assert " Improved 2 1 0 2 4 " in text, "by regulator, survey, ranking, self-reported; any"
+    assert " Declined 0 0 0 0 0 " in text
+    assert "Regulator&#x27;s inspection" in table or "Regulator's inspection" in table
+    assert "No measured result" in text

@@ -202,8 +202,8 @@ class GradeScaleAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(SearchIndexedAdmin):
-    list_display = ("name", "kind", "scale", "outcome_count")
-    list_filter = ("kind",)
+    list_display = ("name", "area", "kind", "scale", "outcome_count")
+    list_filter = ("area", "kind")
     list_select_related = ("scale",)
     search_fields = ("name", "description")
     prepopulated_fields = {"slug": ("name",)}

@@ -250,7 +250,7 @@ class Loader:
             self.upsert(Grade, item.where, {"scale": scale, "name": name}, {"rank": rank})
 
     def load_indicators(self, item: Item) -> None:
-        data = item.take("slug", "name", "kind", optional=("scale", "description"))
+        data = item.take("slug", "name", "kind", "area", optional=("scale", "description"))
         scale = self.get(GradeScale, data["scale"], item.where) if data.get("scale") else None
         self.remember(
             self.upsert(
@@ -260,6 +260,7 @@ class Loader:
                 {
                     "name": data["name"],
                     "kind": data["kind"],
+                    "area": data["area"],
                     "scale": scale,
                     "description": data.get("description", ""),
                 },

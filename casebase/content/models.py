@@ -611,9 +611,22 @@ class Indicator(models.Model):
         COUNT = "count", "Count"
         NARRATIVE = "narrative", "Described in words"
 
+    class Area(models.TextChoices):
+        INSPECTION = "inspection", "Inspection grades"
+        STAFF = "staff", "Staff"
+        FINANCE = "finance", "Finance and productivity"
+        SERVICE = "service", "Services and users"
+        RECOGNITION = "recognition", "Reviews and awards"
+
     name = models.CharField(max_length=150, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
     kind = models.CharField(max_length=12, choices=Kind.choices)
+    area = models.CharField(
+        "outcome area",
+        max_length=12,
+        choices=Area.choices,
+        help_text="What kind of result this is, for readers: the evidence map's columns.",
+    )
     scale = models.ForeignKey(
         GradeScale,
         on_delete=models.PROTECT,

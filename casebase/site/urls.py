@@ -13,4 +13,5 @@ urlpatterns = [
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
+    path("evidence-map/", views.EvidenceMapView.as_view(), name="evidence-map"),
 ]

@@ -27,6 +27,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.site import evidence
 
 PAGE_SIZE = 20
 # Parameters the catalogue understands besides its filters.
@@ -297,7 +298,10 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             )
             .order_by("case_study__organisation__type__sector__position", "case_study__title")
         )
-        return super().get_context_data(applications=applications, **kwargs)
+        applications = list(applications)
+        return super().get_context_data(
+            applications=applications, spread=evidence.result_spread(applications), **kwargs
+        )
 
 
 class SectorDetailView(Breadcrumbs, DetailView):
@@ -369,5 +373,34 @@ class PersonDetailView(Breadcrumbs, DetailView):
             testimonials=Testimonial.objects.published()
             .filter(person=person)
             .select_related("sector", "source"),
+            **kwargs,
+        )
+
+
+class EvidenceMapView(Breadcrumbs, TemplateView):
+    """Practices by sector (or by area of results): where the evidence is thick and where it is
+    missing. The catalogue's filters narrow it and carry over into every cell's link."""
+
+    template_name = "site/evidence_map.html"
+
+    def get_context_data(self, **kwargs):
+        view = self.request.GET.get("by", "sector")
+        notices = []
+        if view not in evidence.VIEWS:
+            notices.append(f"“{view}” is not a view of the map; showing it by sector.")
+            view = "sector"
+        filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
+        filters = self.request.GET.copy()
+        filters.pop("by", None)
+        return super().get_context_data(
+            map=evidence.evidence_map(view, filterset.qs, filters),
+            views=evidence.VIEWS,
+            view=view,
+            filters=filters,
+            notices=notices
+            + [
+                f"{filterset.filters[name].label}: {' '.join(errors)} It was ignored."
+                for name, errors in filterset.errors.items()
+            ],
             **kwargs,
         )

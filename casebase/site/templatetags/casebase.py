@@ -41,3 +41,14 @@ def direction_tag(outcome: Outcome) -> str:
         DIRECTION_COLOURS[outcome.direction],
         DIRECTION_WORDS.get(outcome.direction, outcome.get_direction_display()),
     )
+
+
+@register.filter
+def spread_row(spread, direction: str) -> list[int]:
+    """A row of the practice page's spread table: counts by how evidenced."""
+    return spread.row(direction)
+
+
+@register.filter
+def get_count(counts: dict, key: str) -> int:
+    return counts.get(key, 0)
