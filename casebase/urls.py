@@ -8,5 +8,6 @@ admin.site.enable_nav_sidebar = False  # lists need the width; the index lists e
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("casebase.api.urls")),  # /api/..., catalogue exports, the dataset
     path("", include("casebase.site.urls")),
 ]

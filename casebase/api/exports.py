@@ -1,0 +1,266 @@
+"""The catalogue as a spreadsheet (CSV) or JSON, and the whole published dataset as JSON.
+
+Exports take the catalogue's GET parameters and, like the catalogue, ignore a value they cannot
+use instead of failing. One row per outcome (a case study without outcomes still gets one row),
+every row with its provenance, so a researcher can cite each figure.
+"""
+
+import csv
+import json
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
+from rest_framework.utils.encoders import JSONEncoder
+
+from casebase.api import queries
+from casebase.api.serializers import (
+    CaseStudyDetailSerializer,
+    FindingSerializer,
+    OrganisationDetailSerializer,
+    PersonSerializer,
+    PracticeSerializer,
+    RecommendationSerializer,
+    SectorQuoteSerializer,
+    SectorSerializer,
+    SourceSerializer,
+    TestimonialSerializer,
+    ThemeSerializer,
+)
+from casebase.content.filters import CaseStudyFilter
+from casebase.content.models import (
+    CaseStudy,
+    Finding,
+    Outcome,
+    PracticeTheme,
+    Quote,
+    Recommendation,
+    Sector,
+    Testimonial,
+)
+
+FILENAME = "casebase-case-studies"
+SOURCE_NOTE = (
+    "Casebase: case studies of how good leadership and management improve public services. "
+    "Its starting content is “The Management Mission: how better leaders improve public "
+    "services”, a compendium by the Chartered Management Institute with the Social Market "
+    "Foundation (2024). Every row names the source of its claim."
+)
+LICENCE_NOTE = (
+    "Quoted passages are the words of their sources and remain their publishers' copyright; "
+    "cite the source given with each record when you reuse it."
+)
+CASE_STUDY_COLUMNS = [
+    "case_study_title",
+    "case_study_slug",
+    "case_study_url",
+    "organisation",
+    "organisation_type",
+    "sector",
+    "region",
+    "period",
+    "practices",
+]
+OUTCOME_COLUMNS = [
+    "indicator",
+    "baseline",
+    "baseline_year",
+    "result",
+    "result_year",
+    "timeframe",
+    "direction",
+    "evidence",
+    "statement",
+]
+SOURCE_COLUMNS = ["source_title", "source_url", "source_year"]
+COLUMNS = CASE_STUDY_COLUMNS + OUTCOME_COLUMNS + SOURCE_COLUMNS
+# Spreadsheets run a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- The rows -------------------------------------------------------------------------------
+
+
+def filtered_case_studies(request: HttpRequest) -> tuple[CaseStudyFilter, list[CaseStudy]]:
+    """The catalogue's filtered set, invalid values left out as in the catalogue."""
+    filterset = CaseStudyFilter(request.GET, queryset=CaseStudy.objects.published())
+    filterset.is_valid()
+    studies = (
+        filterset.qs.for_catalogue().select_related("source").order_by(*queries.CATALOGUE_ORDER)
+    )
+    return filterset, list(studies)
+
+
+def export_rows(studies: list[CaseStudy], request: HttpRequest) -> Iterator[dict]:
+    for study in studies:
+        facts = case_study_columns(study, request)
+        outcomes = study.published_outcomes
+        if not outcomes:
+            yield {**facts, **dict.fromkeys(OUTCOME_COLUMNS, ""), **source_columns(study.source)}
+        for outcome in outcomes:
+            yield {**facts, **outcome_columns(outcome), **source_columns(outcome.source)}
+
+
+def case_study_columns(study: CaseStudy, request: HttpRequest) -> dict:
+    organisation = study.organisation
+    return {
+        "case_study_title": study.title,
+        "case_study_slug": study.slug,
+        "case_study_url": request.build_absolute_uri(study.get_absolute_url()),
+        "organisation": organisation.name,
+        "organisation_type": organisation.type.name,
+        "sector": study.sector.name if study.sector else "",
+        "region": organisation.region,
+        "period": period(study),
+        "practices": "; ".join(a.practice.name for a in study.published_applications),
+    }
+
+
+def period(study: CaseStudy) -> str:
+    if study.period_label:
+        return study.period_label
+    years = [str(year) for year in (study.period_start, study.period_end) if year]
+    return " to ".join(years)
+
+
+def outcome_columns(outcome: Outcome) -> dict:
+    """Baseline and result as a number (without the unit, so it stays a number) or a grade."""
+    return {
+        "indicator": outcome.indicator.name,
+        "baseline": figure(outcome.baseline_grade, outcome.baseline_value),
+        "baseline_year": outcome.baseline_year,
+        "result": figure(outcome.result_grade, outcome.result_value),
+        "result_year": outcome.result_year,
+        "timeframe": outcome.timeframe,
+        "direction": outcome.direction,
+        "evidence": outcome.evidence,
+        "statement": outcome.statement,
+    }
+
+
+def figure(grade, value) -> str | float | None:
+    if grade is not None:
+        return grade.name
+    return float(value) if value is not None else None
+
+
+def source_columns(source) -> dict:
+    return {"source_title": source.title, "source_url": source.url, "source_year": source.year}
+
+
+def active_filters(filterset: CaseStudyFilter) -> dict:
+    """The filters that were applied, as a reader would write them in the URL."""
+    active = {}
+    for name, value in filterset.form.cleaned_data.items():
+        if value in (None, "", [], ()) or (hasattr(value, "exists") and not value):
+            continue
+        if hasattr(value, "__iter__") and not isinstance(value, str):
+            value = [getattr(item, "slug", item) for item in value]
+        elif name.startswith("year_"):
+            value = int(value)
+        active[name] = value
+    return active
+
+
+# --- The responses --------------------------------------------------------------------------
+
+
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def safe_cell(value) -> str | int | float:
+    """Text that a spreadsheet would run as a formula is made inert with a leading quote.
+    Numbers stay numbers: a negative figure is data, not a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return f"'{value}"
+    return value
+
+
+@require_safe
+def catalogue_csv(request: HttpRequest) -> HttpResponse:
+    """UTF-8 with a byte-order mark, so Excel reads accents and curly quotes right."""
+    _, studies = filtered_case_studies(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.DictWriter(response, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in export_rows(studies, request):
+        writer.writerow({column: safe_cell(value) for column, value in row.items()})
+    return attachment(response, f"{FILENAME}.csv")
+
+
+@require_safe
+def catalogue_json(request: HttpRequest) -> JsonResponse:
+    filterset, studies = filtered_case_studies(request)
+    rows = list(export_rows(studies, request))
+    body = {
+        "source": SOURCE_NOTE,
+        "filters": active_filters(filterset),
+        "ignored": {name: list(errors) for name, errors in filterset.errors.items()},
+        "count": len(rows),
+        "rows": rows,
+    }
+    return attachment(
+        JsonResponse(body, json_dumps_params={"ensure_ascii": False}), f"{FILENAME}.json"
+    )
+
+
+# --- The whole dataset ----------------------------------------------------------------------
+
+
+def serialized(serializer_class, queryset, request: HttpRequest) -> list:
+    return serializer_class(queryset, many=True, context={"request": request}).data
+
+
+def dataset(request: HttpRequest) -> dict:
+    """Every published record. Seventeen queries, whatever the amount of data."""
+    return {
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "licence": LICENCE_NOTE,
+        "source": SOURCE_NOTE,
+        "sectors": serialized(SectorSerializer, Sector.objects.order_by("position"), request),
+        "themes": serialized(ThemeSerializer, PracticeTheme.objects.published(), request),
+        "practices": serialized(PracticeSerializer, queries.practices(), request),
+        "organisations": serialized(
+            OrganisationDetailSerializer, queries.organisations_in_full(), request
+        ),
+        "people": serialized(PersonSerializer, queries.people(), request),
+        "sources": serialized(SourceSerializer, queries.sources(), request),
+        "case_studies": serialized(
+            CaseStudyDetailSerializer, queries.case_studies_in_full(), request
+        ),
+        "quotes": serialized(
+            SectorQuoteSerializer,
+            Quote.objects.published()
+            .filter(case_study__isnull=True)
+            .select_related("speaker", "source", "sector", "application__practice"),
+            request,
+        ),
+        "findings": serialized(
+            FindingSerializer,
+            Finding.objects.published().select_related("sector", "source"),
+            request,
+        ),
+        "recommendations": serialized(
+            RecommendationSerializer,
+            Recommendation.objects.published().select_related("sector", "source"),
+            request,
+        ),
+        "testimonials": serialized(
+            TestimonialSerializer,
+            Testimonial.objects.published().select_related("person", "sector", "source"),
+            request,
+        ),
+    }
+
+
+@require_safe
+def dataset_json(request: HttpRequest) -> HttpResponse:
+    content = json.dumps(dataset(request), cls=JSONEncoder, ensure_ascii=False, indent=1)
+    response = HttpResponse(content, content_type="application/json; charset=utf-8")
+    return attachment(response, "casebase.json")

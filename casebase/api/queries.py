@@ -1,0 +1,113 @@
+"""The published records the API and the dataset read, with what their serializers need
+prefetched: a fixed number of queries whatever the number of rows."""
+
+from django.db.models import Prefetch, QuerySet
+
+from casebase.content.models import (
+    CaseStudy,
+    CaseStudyPerson,
+    Contribution,
+    Organisation,
+    OrganisationFact,
+    Outcome,
+    Person,
+    Practice,
+    PracticeApplication,
+    Quote,
+    Role,
+    Source,
+    Status,
+)
+
+CATALOGUE_ORDER = ("organisation__name", "title")
+
+
+def case_studies() -> QuerySet[CaseStudy]:
+    """A list row: organisation, sector, practices and outcome count (three queries)."""
+    return CaseStudy.objects.published().for_catalogue().order_by(*CATALOGUE_ORDER)
+
+
+def case_studies_in_full() -> QuerySet[CaseStudy]:
+    """Everything a case study holds, published parts only (seven queries)."""
+    return (
+        case_studies()
+        .select_related("source")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=CaseStudyPerson.objects.filter(
+                    person__status=Status.PUBLISHED
+                ).select_related("person"),
+                to_attr="published_people",
+            ),
+            Prefetch(
+                "quotes",
+                queryset=Quote.objects.published().select_related(
+                    "speaker", "source", "application__practice"
+                ),
+                to_attr="published_quotes",
+            ),
+            Prefetch(
+                "contributions",
+                queryset=Contribution.objects.published().select_related(
+                    "application__practice", "outcome"
+                ),
+                to_attr="published_contributions",
+            ),
+        )
+    )
+
+
+def outcomes() -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.published()
+        .select_related("case_study", "indicator", "baseline_grade", "result_grade", "source")
+        .order_by(*(f"case_study__{field}" for field in CATALOGUE_ORDER), "position", "id")
+    )
+
+
+def practices() -> QuerySet[Practice]:
+    return Practice.objects.published().select_related("theme").order_by("name")
+
+
+def practices_with_applications() -> QuerySet[Practice]:
+    return practices().prefetch_related(
+        Prefetch(
+            "applications",
+            queryset=PracticeApplication.objects.published()
+            .select_related("case_study__organisation")
+            .order_by(*(f"case_study__{field}" for field in CATALOGUE_ORDER)),
+            to_attr="published_applications",
+        )
+    )
+
+
+def organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.published().select_related("type__sector").order_by("name")
+
+
+def organisations_in_full() -> QuerySet[Organisation]:
+    return organisations().prefetch_related(
+        Prefetch("facts", queryset=OrganisationFact.objects.select_related("source")),
+        Prefetch(
+            "case_studies",
+            queryset=CaseStudy.objects.published().order_by("title"),
+            to_attr="published_case_studies",
+        ),
+    )
+
+
+def people() -> QuerySet[Person]:
+    return Person.objects.published().prefetch_related(
+        Prefetch(
+            "roles",
+            queryset=Role.objects.published().select_related("organisation", "source"),
+            to_attr="published_roles",
+        )
+    )
+
+
+def sources() -> QuerySet[Source]:
+    return Source.objects.published().prefetch_related(
+        Prefetch("based_on", queryset=Source.objects.published())
+    )

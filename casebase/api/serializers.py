@@ -1,0 +1,392 @@
+"""How published records look as JSON, in the API and in the whole-dataset dump.
+
+Serializers read only what the querysets in `queries.py` prefetched (the `published_*`
+attributes), so a draft child can never leak through a relation and the number of queries stays
+fixed whatever the number of rows.
+"""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from casebase.content.models import (
+    CaseStudy,
+    CaseStudyPerson,
+    Contribution,
+    Finding,
+    Organisation,
+    OrganisationFact,
+    Outcome,
+    Person,
+    Practice,
+    PracticeApplication,
+    PracticeTheme,
+    Quote,
+    Recommendation,
+    Role,
+    Sector,
+    Source,
+    Testimonial,
+)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class SiteURLField(serializers.Field):
+    """The record's page on the readers' site: absolute when a request is at hand."""
+
+    def __init__(self, **kwargs):
+        super().__init__(source="*", read_only=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        url = value.get_absolute_url()
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class LinesField(serializers.ListField):
+    """Aliases and synonyms are stored one per line; the API gives a list."""
+
+    def __init__(self, **kwargs):
+        super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
+
+
+def number() -> serializers.DecimalField:
+    """Figures as JSON numbers, not the strings DRF gives decimals by default."""
+    return serializers.DecimalField(
+        max_digits=16, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
+    )
+
+
+def slug_of(source: str | None = None) -> serializers.SlugRelatedField:
+    """The related record's slug; `source` when the field is named otherwise."""
+    at = {"source": source} if source else {}
+    return serializers.SlugRelatedField(slug_field="slug", read_only=True, **at)
+
+
+def name_of(source: str) -> serializers.CharField:
+    return serializers.CharField(source=source, read_only=True, allow_null=True)
+
+
+# --- Reference data -------------------------------------------------------------------------
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    url = SiteURLField()
+
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "description", "url"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    based_on = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True)
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "kind", "publisher", "year", "url", "note", "based_on"]
+
+
+class SourceCitationSerializer(serializers.ModelSerializer):
+    """Where a claim comes from, inline on the claim."""
+
+    class Meta:
+        model = Source
+        fields = ["slug", "title", "year", "url"]
+
+
+class ThemeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PracticeTheme
+        fields = ["slug", "name", "description"]
+
+
+class PracticeSerializer(serializers.ModelSerializer):
+    theme = ThemeSerializer(read_only=True)
+    synonyms = LinesField(source="synonym_list")
+    url = SiteURLField()
+
+    class Meta:
+        model = Practice
+        fields = ["slug", "name", "theme", "definition", "synonyms", "url"]
+
+
+class PracticeApplicationSerializer(serializers.ModelSerializer):
+    """How one case study applied a practice, seen from the practice."""
+
+    case_study = slug_of()
+    case_study_title = name_of("case_study.title")
+    organisation = name_of("case_study.organisation.name")
+
+    class Meta:
+        model = PracticeApplication
+        fields = ["case_study", "case_study_title", "organisation", "heading", "description"]
+
+
+class PracticeDetailSerializer(PracticeSerializer):
+    applications = PracticeApplicationSerializer(
+        source="published_applications", many=True, read_only=True
+    )
+
+    class Meta(PracticeSerializer.Meta):
+        fields = [*PracticeSerializer.Meta.fields, "applications"]
+
+
+# --- Organisations and people ---------------------------------------------------------------
+
+
+class OrganisationFactSerializer(serializers.ModelSerializer):
+    value = number()
+    source = slug_of()
+
+    class Meta:
+        model = OrganisationFact
+        fields = ["kind", "value", "qualifier", "period", "source", "excerpt"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    aliases = LinesField(source="alias_list")
+    type = name_of("type.name")
+    sector = serializers.SlugRelatedField(
+        source="type.sector", slug_field="slug", read_only=True, allow_null=True
+    )
+    url = SiteURLField()
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "aliases", "type", "sector", "region", "summary", "url"]
+
+
+class OrganisationDetailSerializer(OrganisationSerializer):
+    facts = OrganisationFactSerializer(many=True, read_only=True)
+    case_studies = serializers.SerializerMethodField()
+
+    class Meta(OrganisationSerializer.Meta):
+        fields = [*OrganisationSerializer.Meta.fields, "facts", "case_studies"]
+
+    def get_case_studies(self, organisation: Organisation) -> list[str]:
+        return [study.slug for study in organisation.published_case_studies]
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    title_aliases = LinesField(source="title_alias_list")
+    source = slug_of()
+
+    class Meta:
+        model = Role
+        fields = [
+            "title",
+            "title_aliases",
+            "organisation",
+            "start_year",
+            "end_year",
+            "is_current",
+            "source",
+        ]
+
+
+class PersonSerializer(serializers.ModelSerializer):
+    aliases = LinesField(source="alias_list")
+    roles = RoleSerializer(source="published_roles", many=True, read_only=True)
+
+    class Meta:
+        model = Person
+        fields = [
+            "slug",
+            "name",
+            "honorific",
+            "post_nominals",
+            "aliases",
+            "summary",
+            "roles",
+        ]
+
+
+# --- Case studies ---------------------------------------------------------------------------
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    case_study = slug_of()
+    indicator = slug_of()
+    indicator_name = name_of("indicator.name")
+    baseline_value = number()
+    baseline_grade = name_of("baseline_grade.name")
+    result_value = number()
+    result_grade = name_of("result_grade.name")
+    source = SourceCitationSerializer(read_only=True)
+
+    class Meta:
+        model = Outcome
+        fields = [
+            "case_study",
+            "slug",
+            "indicator",
+            "indicator_name",
+            "baseline_value",
+            "baseline_grade",
+            "baseline_year",
+            "result_value",
+            "result_grade",
+            "result_year",
+            "timeframe",
+            "direction",
+            "evidence",
+            "statement",
+            "source",
+        ]
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    """How a case study applied a practice, seen from the case study."""
+
+    practice = slug_of()
+    practice_name = name_of("practice.name")
+
+    class Meta:
+        model = PracticeApplication
+        fields = ["practice", "practice_name", "heading", "description"]
+
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    person = slug_of()
+    name = name_of("person.full_name")
+
+    class Meta:
+        model = CaseStudyPerson
+        fields = ["person", "name", "involvement"]
+
+
+class QuoteSerializer(serializers.ModelSerializer):
+    speaker = slug_of()
+    practice = serializers.SerializerMethodField()
+    source = slug_of()
+
+    class Meta:
+        model = Quote
+        fields = ["text", "speaker", "practice", "source"]
+
+    def get_practice(self, quote: Quote) -> str | None:
+        """The practice the quote illustrates, unless that application is a draft."""
+        application = quote.application
+        if application is None or not application.is_published:
+            return None
+        return application.practice.slug if application.practice.is_published else None
+
+
+class ContributionSerializer(serializers.ModelSerializer):
+    """The source credits this practice for this outcome."""
+
+    practice = slug_of("application.practice")
+    outcome = slug_of()
+
+    class Meta:
+        model = Contribution
+        fields = ["practice", "outcome", "reason"]
+
+
+class CaseStudySerializer(serializers.ModelSerializer):
+    organisation = slug_of()
+    organisation_name = name_of("organisation.name")
+    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    region = name_of("organisation.region")
+    practices = serializers.SerializerMethodField()
+    outcome_count = serializers.SerializerMethodField()
+    url = SiteURLField()
+
+    class Meta:
+        model = CaseStudy
+        fields = [
+            "slug",
+            "title",
+            "organisation",
+            "organisation_name",
+            "sector",
+            "region",
+            "period_start",
+            "period_end",
+            "period_label",
+            "summary",
+            "practices",
+            "outcome_count",
+            "url",
+        ]
+
+    def get_practices(self, study: CaseStudy) -> list[str]:
+        return [application.practice.slug for application in study.published_applications]
+
+    def get_outcome_count(self, study: CaseStudy) -> int:
+        return len(study.published_outcomes)
+
+
+class CaseStudyDetailSerializer(CaseStudySerializer):
+    source = SourceCitationSerializer(read_only=True)
+    applications = ApplicationSerializer(source="published_applications", many=True)
+    outcomes = OutcomeSerializer(source="published_outcomes", many=True)
+    people = ParticipantSerializer(source="published_people", many=True)
+    contributions = ContributionSerializer(source="published_contributions", many=True)
+    quotes = QuoteSerializer(source="published_quotes", many=True)
+
+    class Meta(CaseStudySerializer.Meta):
+        fields = [
+            *CaseStudySerializer.Meta.fields,
+            "context",
+            "source",
+            "source_section",
+            "applications",
+            "outcomes",
+            "people",
+            "contributions",
+            "quotes",
+        ]
+
+
+# --- Sector-level evidence (the dataset dump) -----------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    value = number()
+    source = slug_of()
+
+    class Meta:
+        model = Finding
+        fields = [
+            "slug",
+            "sector",
+            "statement",
+            "value",
+            "unit",
+            "population",
+            "year",
+            "is_headline",
+            "excerpt",
+            "source",
+        ]
+
+
+class RecommendationSerializer(serializers.ModelSerializer):
+    sector = slug_of()
+    source = slug_of()
+
+    class Meta:
+        model = Recommendation
+        fields = ["slug", "sector", "title", "body", "addressed_to", "source"]
+
+
+class TestimonialSerializer(serializers.ModelSerializer):
+    person = slug_of()
+    sector = slug_of()
+    source = slug_of()
+
+    class Meta:
+        model = Testimonial
+        fields = ["person", "sector", "text", "source"]
+
+
+class SectorQuoteSerializer(QuoteSerializer):
+    """A quote from the report's framing rather than a case study."""
+
+    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+
+    class Meta(QuoteSerializer.Meta):
+        fields = [*QuoteSerializer.Meta.fields, "sector"]
