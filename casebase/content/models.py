@@ -426,6 +426,8 @@ class CaseStudyQuerySet(PublishableQuerySet):
                 ),
                 to_attr="published_contributions",
             ),
+            # The charts draw each graded result on its scale's full ladder.
+            "published_outcomes__indicator__scale__grades",
         )
 
 

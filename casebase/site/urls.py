@@ -1,17 +1,29 @@
 """Public URLs: an interface readers bookmark and share. Keep them stable."""
 
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from casebase.site import views
+from casebase.site import feeds, views
+from casebase.site.sitemaps import SITEMAPS
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("case-studies/", views.CaseStudyListView.as_view(), name="case-studies"),
     path("case-studies/<slug:slug>/", views.CaseStudyDetailView.as_view(), name="case-study"),
+    path(
+        "case-studies/<slug:slug>/cite.<str:extension>",
+        views.case_study_citation,
+        name="case-study-citation",
+    ),
     path("practices/", views.PracticeListView.as_view(), name="practices"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("evidence-map/", views.EvidenceMapView.as_view(), name="evidence-map"),
+    path("feeds/case-studies.atom", feeds.CaseStudyFeed(), name="feed"),
+    path("feeds/practices/<slug:slug>.atom", feeds.PracticeFeed(), name="practice-feed"),
+    path("feeds/sectors/<slug:slug>.atom", feeds.SectorFeed(), name="sector-feed"),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots"),
 ]

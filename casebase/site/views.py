@@ -1,9 +1,12 @@
 """The readers' pages. Every view starts from published records only."""
 
+import json
 from collections import defaultdict
 
 from django.core.paginator import Paginator
 from django.db.models import Count, F, Prefetch, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 
@@ -27,7 +30,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from casebase.site import evidence
+from casebase.site import charts, citations, evidence, structured_data
 
 PAGE_SIZE = 20
 # Parameters the catalogue understands besides its filters.
@@ -201,6 +204,8 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             quotes_by_application[quote.application_id].append(quote)
         return super().get_context_data(
             outcomes=[(outcome, credited[outcome.pk]) for outcome in study.published_outcomes],
+            charts=self.outcome_charts(study),
+            citation=citations.cite_text(study, self.request.build_absolute_uri()),
             applications=[
                 (application, quotes_by_application[application.pk])
                 for application in study.published_applications
@@ -209,8 +214,24 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             people=self.people_with_roles(study),
             sources=self.sources(study),
             related=self.related(study),
+            structured_data=structured_data.case_study(
+                study,
+                self.request.build_absolute_uri(study.get_absolute_url()),
+                self.request.build_absolute_uri(study.organisation.get_absolute_url()),
+            ),
             **kwargs,
         )
+
+    def outcome_charts(self, study) -> list[charts.Chart]:
+        """A chart for every result that has something to draw (graded or numeric)."""
+        drawn = []
+        for outcome in study.published_outcomes:
+            scale = outcome.indicator.scale
+            grades = list(scale.grades.all()) if scale else None
+            chart = charts.outcome_chart(outcome, grades)
+            if chart:
+                drawn.append(chart)
+        return drawn
 
     def people_with_roles(self, study):
         people = [participant.person for participant in study.published_people]
@@ -338,8 +359,11 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         organisation = self.object
+        facts = list(organisation.facts.select_related("source"))
+        url = self.request.build_absolute_uri(organisation.get_absolute_url())
         return super().get_context_data(
-            facts=organisation.facts.select_related("source"),
+            facts=facts,
+            structured_data=structured_data.organisation(organisation, url, facts),
             roles=Role.objects.published()
             .filter(organisation=organisation)
             .select_related("person"),
@@ -359,10 +383,13 @@ class PersonDetailView(Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         person = self.object
+        roles = list(
+            Role.objects.published().filter(person=person).select_related("organisation", "source")
+        )
+        url = self.request.build_absolute_uri(person.get_absolute_url())
         return super().get_context_data(
-            roles=Role.objects.published()
-            .filter(person=person)
-            .select_related("organisation", "source"),
+            roles=roles,
+            structured_data=structured_data.person(person, url, roles),
             case_studies=CaseStudy.objects.published()
             .filter(participants__person=person)
             .select_related("organisation__type__sector")
@@ -404,3 +431,43 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
             ],
             **kwargs,
         )
+
+
+def robots_txt(request):
+    """Crawlers: everything public, but not the admin, the exports, or the endless filter
+    combinations of query strings; the sitemap lists every page."""
+    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /api/",
+        "Disallow: /case-studies/export",
+        "Disallow: /*?",
+        f"Sitemap: {sitemap}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+CITATION_FORMATS = {
+    # extension: (builder, content type)
+    "bib": (citations.bibtex, "application/x-bibtex; charset=utf-8"),
+    "ris": (citations.ris, "application/x-research-info-systems; charset=utf-8"),
+    "json": (
+        lambda *args: json.dumps(citations.csl_json(*args), ensure_ascii=False, indent=2),
+        "application/vnd.citationstyles.csl+json; charset=utf-8",
+    ),
+}
+
+
+def case_study_citation(request, slug: str, extension: str):
+    """A case study's citation as a file for reference managers: BibTeX, RIS or CSL-JSON."""
+    if extension not in CITATION_FORMATS:
+        raise Http404(f"No citation format {extension!r}")
+    study = get_object_or_404(
+        CaseStudy.objects.published().select_related("organisation", "source"), slug=slug
+    )
+    build, content_type = CITATION_FORMATS[extension]
+    url = request.build_absolute_uri(study.get_absolute_url())
+    response = HttpResponse(build(study, url), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="casebase-{slug}.{extension}"'
+    return response

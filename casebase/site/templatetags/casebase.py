@@ -1,5 +1,8 @@
+import json
+
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 
 from casebase.content.models import Outcome
 
@@ -52,3 +55,14 @@ def spread_row(spread, direction: str) -> list[int]:
 @register.filter
 def get_count(counts: dict, key: str) -> int:
     return counts.get(key, 0)
+
+
+# Inside <script>, only these could end the block or start markup; JSON allows \u escapes.
+JSON_IN_HTML = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld(data: dict) -> SafeString:
+    """A JSON-LD block. Not executable, so a strict Content-Security-Policy allows it."""
+    text = json.dumps(data, ensure_ascii=False).translate(JSON_IN_HTML)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
