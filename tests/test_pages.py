@@ -277,3 +277,11 @@ def test_the_practice_page_shows_the_spread_of_results_by_evidence(client):
     assert " Declined 0 0 0 0 0 " in text
     assert "Regulator&#x27;s inspection" in table or "Regulator's inspection" in table
     assert "No measured result" in text
+
+
+def test_the_catalogue_offers_its_exact_view_as_csv_and_json(client):
+    page = client.get("/case-studies/?sector=healthcare&practice=flat-structure").content.decode()
+    query = "sector=healthcare&amp;practice=flat-structure"
+    assert f'href="/case-studies/export.csv?{query}"' in page
+    assert f'href="/case-studies/export.json?{query}"' in page
+    assert "these 2 case studies" in page
