@@ -55,12 +55,13 @@ def test_visible_leadership_has_evidence_in_two_sectors(client):
     counts = re.findall(r">(\d+)<span class=\"govuk-visually-hidden\"> case stud", row.group(1))
     assert counts == ["3", "1", "4"]  # healthcare, local government, all (none in education)
     assert "none, Visible leadership: Education" in row.group(1)
+    assert ">2 of 3<" in row.group(1)
 
 
 def test_the_map_is_a_real_table_for_screen_readers(client):
     page = client.get("/evidence-map/").content.decode()
     assert "<caption" in page
-    assert page.count('scope="col"') == 5  # practice, three sectors, all
+    assert page.count('scope="col"') == 6  # practice, three sectors, all, sectors with evidence
     assert page.count('scope="rowgroup"') == 7  # one per theme
     assert page.count('scope="row"') == 28  # one per practice
 

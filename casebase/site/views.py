@@ -423,6 +423,7 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
             map=evidence.evidence_map(view, filterset.qs, filters),
             views=evidence.VIEWS,
             view=view,
+            sector_column=1 if view == "sector" else 0,  # "sectors with evidence"
             filters=filters,
             notices=notices
             + [
