@@ -75,3 +75,22 @@ def test_sqlite_runs_in_wal_mode_and_waits_for_the_write_lock(tmp_path):
 @pytest.mark.django_db
 def test_no_model_change_is_missing_a_migration():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_production_settings_pass_the_deploy_checks():
+    clean = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_DEBUG": "0",
+            "DJANGO_SECRET_KEY": "k3#v9!p0-" + "Zq7Wm2Lx8Rt4Ny6Bc1Hd5Gf3Js0Ke9Ua" * 2,
+            "DJANGO_ALLOWED_HOSTS": "casebase.example.org",
+        },
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
