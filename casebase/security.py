@@ -1,9 +1,15 @@
 """Security pieces the settings refer to."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+
+logger = logging.getLogger(__name__)
 
 SIGNED_IN_AT = "casebase_signed_in_at"
 
@@ -22,3 +28,27 @@ class AbsoluteSessionTimeoutMiddleware:
             if time.time() - started > settings.SESSION_ABSOLUTE_AGE:
                 logout(request)
         return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """When the database cannot be reached, readers get a plain 503 page with Retry-After, not
+    a traceback or a 500. Django opens a new connection on the next request, so the site
+    recovers by itself when the database returns."""
+
+    RETRY_AFTER_SECONDS = 30
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, (OperationalError, InterfaceError)):
+            return None
+        logger.error("Database unavailable: %s", exception.__class__.__name__)
+        response = HttpResponse(
+            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response

@@ -26,4 +26,5 @@ urlpatterns = [
     path("feeds/sectors/<slug:slug>.atom", feeds.SectorFeed(), name="sector-feed"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("healthz", views.healthz, name="healthz"),
 ]

@@ -4,10 +4,12 @@ import json
 from collections import defaultdict
 
 from django.core.paginator import Paginator
+from django.db import DatabaseError, connection
 from django.db.models import Count, F, Prefetch, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.content import search
@@ -471,4 +473,24 @@ def case_study_citation(request, slug: str, extension: str):
     url = request.build_absolute_uri(study.get_absolute_url())
     response = HttpResponse(build(study, url), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="casebase-{slug}.{extension}"'
+    return response
+
+
+def healthz(request):
+    """For load balancers and monitoring: 200 when the site can serve, 503 saying what is
+    wrong when it cannot. Never cached."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except DatabaseError as error:
+        database = f"unreachable ({error.__class__.__name__})"
+    healthy = database == "ok"
+    response = JsonResponse(
+        {"status": "ok" if healthy else "error", "database": database},
+        status=200 if healthy else 503,
+    )
+    if not healthy:
+        response["Retry-After"] = "30"
+    add_never_cache_headers(response)
     return response
