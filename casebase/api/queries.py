@@ -88,7 +88,7 @@ def organisations() -> QuerySet[Organisation]:
 
 def organisations_in_full() -> QuerySet[Organisation]:
     return organisations().prefetch_related(
-        Prefetch("facts", queryset=OrganisationFact.objects.select_related("source")),
+        Prefetch("facts", queryset=OrganisationFact.objects.published().select_related("source")),
         Prefetch(
             "case_studies",
             queryset=CaseStudy.objects.published().order_by("title"),

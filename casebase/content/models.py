@@ -52,6 +52,14 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED)
 
 
+class SourcedQuerySet(PublishableQuerySet):
+    """Records that cite a source: a claim is public only with its source, as every claim
+    shows its source."""
+
+    def published(self):
+        return super().published().filter(source__status=Status.PUBLISHED)
+
+
 class Publishable(models.Model):
     status = models.CharField(
         max_length=10,
@@ -180,6 +188,11 @@ class Organisation(Publishable):
         return split_lines(self.aliases)
 
 
+class OrganisationFactQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(organisation__status=Status.PUBLISHED, source__status=Status.PUBLISHED)
+
+
 class OrganisationFact(models.Model):
     """A figure about an organisation as the source gives it (population, staff, budget...)."""
 
@@ -207,6 +220,8 @@ class OrganisationFact(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
     excerpt = models.TextField(blank=True, help_text="The source's own words for this figure.")
+
+    objects = OrganisationFactQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation", "kind"]
@@ -267,7 +282,7 @@ class Person(Publishable):
 
 class RoleQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(person__status=Status.PUBLISHED).filter(
+        return self.filter(person__status=Status.PUBLISHED, source__status=Status.PUBLISHED).filter(
             Q(organisation__isnull=True) | Q(organisation__status=Status.PUBLISHED)
         )
 
@@ -387,7 +402,11 @@ class Practice(Publishable):
 
 class CaseStudyQuerySet(PublishableQuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, organisation__status=Status.PUBLISHED)
+        return self.filter(
+            status=Status.PUBLISHED,
+            organisation__status=Status.PUBLISHED,
+            source__status=Status.PUBLISHED,
+        )
 
     def for_catalogue(self):
         """A list row: organisation, sector, practices and results, in four queries."""
@@ -522,7 +541,13 @@ class CaseStudyPartQuerySet(PublishableQuerySet):
             status=Status.PUBLISHED,
             case_study__status=Status.PUBLISHED,
             case_study__organisation__status=Status.PUBLISHED,
+            case_study__source__status=Status.PUBLISHED,
         )
+
+
+class OutcomeQuerySet(CaseStudyPartQuerySet):
+    def published(self):
+        return super().published().filter(source__status=Status.PUBLISHED)
 
 
 class PracticeApplicationQuerySet(CaseStudyPartQuerySet):
@@ -697,7 +722,7 @@ class Outcome(Publishable):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="outcomes")
     position = models.PositiveSmallIntegerField(default=0)
 
-    objects = CaseStudyPartQuerySet.as_manager()
+    objects = OutcomeQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -827,14 +852,13 @@ class Contribution(models.Model):
 # --- Voices and sector-level evidence -----------------------------------------------------
 
 
-class QuoteQuerySet(PublishableQuerySet):
+class QuoteQuerySet(SourcedQuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, speaker__status=Status.PUBLISHED).filter(
-            Q(case_study__isnull=True)
-            | Q(
-                case_study__status=Status.PUBLISHED,
-                case_study__organisation__status=Status.PUBLISHED,
-            )
+        return (
+            super()
+            .published()
+            .filter(speaker__status=Status.PUBLISHED)
+            .filter(Q(case_study__isnull=True) | Q(case_study__in=CaseStudy.objects.published()))
         )
 
 
@@ -913,6 +937,8 @@ class Finding(Publishable):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="findings")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = SourcedQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
         constraints = [
@@ -944,6 +970,8 @@ class Recommendation(Publishable):
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="recommendations")
     position = models.PositiveSmallIntegerField(default=0)
 
+    objects = SourcedQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "id"]
 
@@ -951,9 +979,9 @@ class Recommendation(Publishable):
         return self.title
 
 
-class TestimonialQuerySet(PublishableQuerySet):
+class TestimonialQuerySet(SourcedQuerySet):
     def published(self):
-        return self.filter(status=Status.PUBLISHED, person__status=Status.PUBLISHED)
+        return super().published().filter(person__status=Status.PUBLISHED)
 
 
 class Testimonial(Publishable):

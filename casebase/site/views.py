@@ -361,7 +361,7 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         organisation = self.object
-        facts = list(organisation.facts.select_related("source"))
+        facts = list(organisation.facts.published().select_related("source"))
         url = self.request.build_absolute_uri(organisation.get_absolute_url())
         return super().get_context_data(
             facts=facts,
