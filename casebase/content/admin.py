@@ -1,10 +1,13 @@
 """The editors' admin: one page per case study, drafts by default, fixed query counts."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
 from django.forms import Textarea
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import ngettext
 
 from casebase.content import search
@@ -77,12 +80,61 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     )
 
 
+class ConflictCheckedForm(forms.ModelForm):
+    """Refuses to save over someone else's save.
+
+    The form remembers when the record was last saved as the editor opened it. If it has been
+    saved since, nothing is written, the editor's input stays in the form, and they are told;
+    the form then carries the new time, so saving again is a deliberate choice.
+    """
+
+    editing_since = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["editing_since"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        saved = (
+            type(self.instance)
+            .objects.filter(pk=self.instance.pk)
+            .values_list("updated_at", flat=True)
+            .first()
+        )
+        opened = self.data.get(self.add_prefix("editing_since"), "")
+        if saved and opened and saved.isoformat() != opened:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("editing_since")] = saved.isoformat()
+            when = timezone.localtime(saved).strftime("%H:%M:%S on %d %B %Y")
+            raise forms.ValidationError(
+                f"Someone else saved this record at {when}, after you opened it. Nothing was "
+                "saved: your changes are still in the form below. Open the record in a new tab "
+                "to see what they changed; save again only if your version should replace "
+                "theirs.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
 class PublishableAdmin(SearchIndexedAdmin):
-    """Status is shown, filtered on and changed in bulk; saving never publishes by itself."""
+    """Status is shown, filtered on and changed in bulk; saving never publishes by itself, and
+    never over another editor's save."""
 
     actions = [publish, unpublish]
     list_per_page = 50
     readonly_fields = ("created_at", "updated_at")
+    form = ConflictCheckedForm
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        listed = {name for _, options in fieldsets for name in flatten(options["fields"])}
+        if "editing_since" in listed:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["editing_since"]})]
 
 
 class CachedChoicesMixin:
