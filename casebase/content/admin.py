@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
 from django.forms import Textarea
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -58,12 +59,22 @@ class SearchIndexedAdmin(admin.ModelAdmin):
         search.refresh(affected)
 
 
-@admin.action(description="Publish selected records")
+def can_publish(request: HttpRequest) -> bool:
+    """Publishers make records public or take them down; Editors work on drafts."""
+    return request.user.has_perm("content.publish")
+
+
+@admin.action(description="Publish selected records", permissions=["publish"])
 def publish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     _set_status(modeladmin, request, queryset, Status.PUBLISHED, "published")
 
 
-@admin.action(description="Return selected records to draft")
+@admin.action(description="Withdraw selected records from the site", permissions=["publish"])
+def withdraw(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
+    _set_status(modeladmin, request, queryset, Status.WITHDRAWN, "withdrawn")
+
+
+@admin.action(description="Return selected records to draft", permissions=["publish"])
 def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
     _set_status(modeladmin, request, queryset, Status.DRAFT, "returned to draft")
 
@@ -124,10 +135,28 @@ class PublishableAdmin(SearchIndexedAdmin):
     """Status is shown, filtered on and changed in bulk; saving never publishes by itself, and
     never over another editor's save."""
 
-    actions = [publish, unpublish]
+    actions = [publish, withdraw, unpublish]
     list_per_page = 50
     readonly_fields = ("created_at", "updated_at")
     form = ConflictCheckedForm
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return can_publish(request)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if can_publish(request) else (*fields, "status")
+
+    def has_change_permission(self, request, obj=None):
+        """Editors change drafts; what is live (or was) only a Publisher changes."""
+        if obj is not None and obj.status != Status.DRAFT and not can_publish(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.status != Status.DRAFT and not can_publish(request):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -428,6 +457,10 @@ class CaseStudyPartInline(CachedChoicesMixin, admin.StackedInline):
             formfield.help_text = ""  # said once on the case study, not on every row
         return formfield
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        return fields if can_publish(request) else (*fields, "status")
+
     def choice_label(self, field_name: str, obj) -> str:
         if isinstance(obj, Grade):
             return f"{obj.scale.name}: {obj.name}"
@@ -556,6 +589,12 @@ class CaseStudyAdmin(PublishableAdmin):
                 _outcomes=Count("outcomes", distinct=True),
             )
         )
+
+    def view_on_site(self, obj: CaseStudy) -> str:
+        """A published case study's public page; anything else, its staff-only preview."""
+        if obj.status == Status.PUBLISHED:
+            return obj.get_absolute_url()
+        return reverse("case-study-preview", args=[obj.slug])
 
     @admin.display(description="Sector", ordering="organisation__type__sector__position")
     def sector(self, obj: CaseStudy):

@@ -45,6 +45,7 @@ def split_lines(text: str) -> list[str]:
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"  # was public, taken down: kept for the record
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -66,7 +67,8 @@ class Publishable(models.Model):
         choices=Status.choices,
         default=Status.DRAFT,
         db_index=True,
-        help_text="Readers see published records only. New records start as drafts.",
+        help_text="Readers see published records only. New records start as drafts; "
+        "withdrawn records were public and have been taken down.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -408,39 +410,40 @@ class CaseStudyQuerySet(PublishableQuerySet):
             source__status=Status.PUBLISHED,
         )
 
-    def for_catalogue(self):
-        """A list row: organisation, sector, practices and results, in four queries."""
+    def for_catalogue(self, *, drafts: bool = False):
+        """A list row: organisation, sector, practices and results, in four queries.
+        `drafts`: include draft parts too, for the staff preview."""
         return self.select_related("organisation__type__sector").prefetch_related(
             models.Prefetch(
                 "applications",
-                queryset=PracticeApplication.objects.published().select_related("practice"),
+                queryset=visible(PracticeApplication, drafts).select_related("practice"),
                 to_attr="published_applications",
             ),
             models.Prefetch(
                 "outcomes",
-                queryset=Outcome.objects.published().select_related(
+                queryset=visible(Outcome, drafts).select_related(
                     "indicator", "baseline_grade", "result_grade", "source"
                 ),
                 to_attr="published_outcomes",
             ),
         )
 
-    def with_story(self):
-        """Everything the case study page shows, published parts only, in a fixed number of
-        queries."""
-        published_people = CaseStudyPerson.objects.filter(
-            person__status=Status.PUBLISHED
-        ).select_related("person")
-        return self.for_catalogue().prefetch_related(
-            models.Prefetch("participants", queryset=published_people, to_attr="published_people"),
+    def with_story(self, *, drafts: bool = False):
+        """Everything the case study page shows, published parts only (or drafts too, for the
+        staff preview), in a fixed number of queries."""
+        people = CaseStudyPerson.objects.select_related("person")
+        if not drafts:
+            people = people.filter(person__status=Status.PUBLISHED)
+        return self.for_catalogue(drafts=drafts).prefetch_related(
+            models.Prefetch("participants", queryset=people, to_attr="published_people"),
             models.Prefetch(
                 "quotes",
-                queryset=Quote.objects.published().select_related("speaker", "application"),
+                queryset=visible(Quote, drafts).select_related("speaker", "application"),
                 to_attr="published_quotes",
             ),
             models.Prefetch(
                 "contributions",
-                queryset=Contribution.objects.published().select_related(
+                queryset=visible(Contribution, drafts).select_related(
                     "application__practice", "outcome__indicator"
                 ),
                 to_attr="published_contributions",
@@ -448,6 +451,15 @@ class CaseStudyQuerySet(PublishableQuerySet):
             # The charts draw each graded result on its scale's full ladder.
             "published_outcomes__indicator__scale__grades",
         )
+
+
+def visible(model, drafts: bool) -> models.QuerySet:
+    """Published records, or, for a staff preview, everything not withdrawn."""
+    if not drafts:
+        return model.objects.published()
+    if hasattr(model, "status"):
+        return model.objects.exclude(status=Status.WITHDRAWN)
+    return model.objects.all()
 
 
 class CaseStudy(Publishable):
@@ -483,6 +495,8 @@ class CaseStudy(Publishable):
     class Meta:
         ordering = ["title"]
         verbose_name_plural = "case studies"
+        # One permission for the whole knowledge base: who may make records public.
+        permissions = [("publish", "Can publish and withdraw records")]
         constraints = [
             sane_year("period_start"),
             sane_year("period_end"),

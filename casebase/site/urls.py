@@ -15,6 +15,11 @@ urlpatterns = [
         views.case_study_citation,
         name="case-study-citation",
     ),
+    path(
+        "preview/case-studies/<slug:slug>/",
+        views.CaseStudyPreviewView.as_view(),
+        name="case-study-preview",
+    ),
     path("practices/", views.PracticeListView.as_view(), name="practices"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),

@@ -3,6 +3,7 @@
 import json
 from collections import defaultdict
 
+from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
 from django.db.models import Count, F, Prefetch, Q
@@ -10,6 +11,8 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.content import search
@@ -192,6 +195,7 @@ class CaseStudyListView(ListView):
 class CaseStudyDetailView(Breadcrumbs, DetailView):
     trail = (("Case studies", "case-studies"),)
     template_name = "content/casestudy_detail.html"
+    preview = False
 
     def get_queryset(self):
         return CaseStudy.objects.published().with_story().select_related("source")
@@ -436,6 +440,26 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
         )
 
 
+@method_decorator([never_cache, staff_member_required], name="dispatch")
+class CaseStudyPreviewView(CaseStudyDetailView):
+    """Staff see a draft exactly as it will look once published, with its draft parts; never
+    cached and never indexed. Withdrawn records are not previewed."""
+
+    preview = True
+
+    def get_queryset(self):
+        studies = CaseStudy.objects.exclude(status=Status.WITHDRAWN)
+        return studies.with_story(drafts=True).select_related("source")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(preview=True, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+
 def robots_txt(request):
     """Crawlers: everything public, but not the admin, the exports, or the endless filter
     combinations of query strings; the sitemap lists every page."""
@@ -444,6 +468,7 @@ def robots_txt(request):
         "User-agent: *",
         "Disallow: /admin/",
         "Disallow: /api/",
+        "Disallow: /preview/",
         "Disallow: /case-studies/export",
         "Disallow: /*?",
         f"Sitemap: {sitemap}",

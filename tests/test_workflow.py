@@ -1,0 +1,106 @@
+"""Editors make and change drafts; Publishers publish and withdraw; staff preview drafts."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.test import Client
+from django.urls import reverse
+
+from casebase.content.models import CaseStudy, Finding, Status
+
+pytestmark = pytest.mark.django_db
+
+
+def member_of(group: str, django_user_model) -> Client:
+    user = django_user_model.objects.create_user(group.lower(), password="a long password!")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor_only(django_user_model) -> Client:
+    return member_of("Editors", django_user_model)
+
+
+@pytest.fixture
+def publisher(django_user_model) -> Client:
+    return member_of("Publishers", django_user_model)
+
+
+def test_the_migration_made_the_two_groups():
+    assert Group.objects.get(name="Editors").permissions.filter(codename="add_casestudy").exists()
+    assert not Group.objects.get(name="Editors").permissions.filter(codename="publish").exists()
+    assert Group.objects.get(name="Publishers").permissions.filter(codename="publish").exists()
+
+
+def test_an_editor_cannot_publish_by_any_route(editor_only):
+    changelist = editor_only.get(reverse("admin:content_casestudy_changelist")).content.decode()
+    assert "Publish selected records" not in changelist
+    finding = Finding.objects.create(slug="a-draft", statement="x", excerpt="x",
+                                     source_id=Finding.objects.first().source_id)  # fmt: skip
+    url = reverse("admin:content_finding_change", args=[finding.pk])
+    page = editor_only.get(url)
+    assert page.status_code == 200 and 'name="status"' not in page.content.decode()
+    editor_only.post(
+        reverse("admin:content_finding_changelist"),
+        {"action": "publish", "_selected_action": [finding.pk]},
+    )
+    finding.refresh_from_db()
+    assert finding.status == Status.DRAFT
+
+
+def test_an_editor_sees_live_records_but_cannot_change_or_delete_them(editor_only):
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    page = editor_only.get(reverse("admin:content_casestudy_change", args=[leeds.pk]))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode(), "read-only: no save button"
+    response = editor_only.post(reverse("admin:content_casestudy_delete", args=[leeds.pk]),
+                                {"post": "yes"})  # fmt: skip
+    assert response.status_code == 403
+    assert CaseStudy.objects.filter(pk=leeds.pk).exists()
+
+
+def test_a_publisher_publishes_and_withdraws(publisher):
+    norfolk = CaseStudy.objects.get(slug="norfolk")
+    changelist = reverse("admin:content_casestudy_changelist")
+    publisher.post(changelist, {"action": "withdraw", "_selected_action": [norfolk.pk]})
+    norfolk.refresh_from_db()
+    assert norfolk.status == Status.WITHDRAWN
+    assert Client().get("/case-studies/norfolk/").status_code == 404
+    publisher.post(changelist, {"action": "publish", "_selected_action": [norfolk.pk]})
+    assert Client().get("/case-studies/norfolk/").status_code == 200
+
+
+def test_staff_preview_a_draft_as_it_will_look_never_cached_nor_indexed(editor_only):
+    CaseStudy.objects.filter(slug="norfolk").update(status=Status.DRAFT)
+    preview = reverse("case-study-preview", args=["norfolk"])
+    response = editor_only.get(preview)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "This case study is draft: readers cannot see it." in page
+    assert "Stable leadership" in page
+    assert '<meta name="robots" content="noindex, nofollow">' in page
+    assert response["X-Robots-Tag"] == "noindex, nofollow"
+    assert "no-cache" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
+def test_the_public_cannot_preview(client):
+    CaseStudy.objects.filter(slug="norfolk").update(status=Status.DRAFT)
+    response = client.get(reverse("case-study-preview", args=["norfolk"]))
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert client.get("/case-studies/norfolk/").status_code == 404
+
+
+def test_view_on_site_opens_the_preview_for_a_draft(publisher):
+    from django.contrib import admin
+
+    from casebase.content.admin import CaseStudyAdmin
+
+    model_admin = CaseStudyAdmin(CaseStudy, admin.site)
+    norfolk = CaseStudy.objects.get(slug="norfolk")
+    assert model_admin.view_on_site(norfolk) == "/case-studies/norfolk/"
+    norfolk.status = Status.DRAFT
+    assert model_admin.view_on_site(norfolk) == "/preview/case-studies/norfolk/"
