@@ -36,7 +36,7 @@ PINNED = {
     "organisation": (7, 6, 9),  # add/change: fact and role inlines' cached choices
     "person": (7, 5, 7),  # + roles prefetched with their organisations
     "role": (6, 3, 8),
-    "casestudy": (8, 14, 21),  # change: five inlines, each choice list fetched once
+    "casestudy": (8, 14, 22),  # change: six inlines, each choice list fetched once
     "practiceapplication": (8, 3, 8),
     "outcome": (6, 3, 9),
     "grade": (6, 4, 4),
@@ -211,7 +211,14 @@ def test_contribution_choices_are_limited_to_the_case_studys_own(editor_client):
 
 
 def empty_inline_management_forms() -> dict[str, int]:
-    prefixes = ("participants", "applications", "outcomes", "contributions", "quotes")
+    prefixes = (
+        "participants",
+        "applications",
+        "outcomes",
+        "contributions",
+        "quotes",
+        "corrections",
+    )
     return {
         f"{prefix}-{field}": value
         for prefix in prefixes

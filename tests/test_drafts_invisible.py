@@ -14,6 +14,7 @@ from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
     Contribution,
+    Correction,
     Finding,
     Indicator,
     Organisation,
@@ -107,6 +108,7 @@ def drafts():
                                     period=WORD, source=source, excerpt=WORD)  # fmt: skip
     Role.objects.create(person=Person.objects.get(slug="philip-wood"), title=f"{WORD} title",
                         organisation=leeds.organisation, source=source)  # fmt: skip
+    Correction.objects.create(case_study=leeds, made_on="2026-11-01", note=f"{WORD} correction")
     search.refresh()  # as the admin does after every save
     return {"published_application": published_application}
 

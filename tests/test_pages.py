@@ -24,9 +24,9 @@ PAGES = {
     "/case-studies/?q=leadership&practice=visible-leadership&practice=flat-structure"
     "&sector=healthcare": 15,
     "/case-studies/?q=nothing-matches-this": 9,  # no rows: nothing to fetch for them
-    # study, 6 prefetches, the charts' grade scales and their grades, related case studies
-    "/case-studies/leeds-teaching-hospitals/": 10,
-    "/case-studies/norfolk/": 8,  # no graded result: no scale to fetch
+    # study, 7 prefetches (with corrections), the charts' grade scales and their grades, related
+    "/case-studies/leeds-teaching-hospitals/": 11,
+    "/case-studies/norfolk/": 9,  # no graded result: no scale to fetch
     "/practices/": 2,  # themes, their practices with counts
     "/practices/visible-leadership/": 4,  # practice, applications, outcomes, credits
     "/practices/peer-learning/": 4,
@@ -71,7 +71,7 @@ def test_the_case_study_page_costs_the_same_for_a_long_and_a_short_story(
     shortest = min(CaseStudy.objects.all(), key=lambda study: study.applications.count())
     assert longest.applications.count() > 2 * shortest.applications.count()
     for study in (longest, shortest):
-        with django_assert_num_queries(10):  # both have graded results
+        with django_assert_num_queries(11):  # both have graded results
             client.get(study.get_absolute_url())
 
 
@@ -285,3 +285,22 @@ def test_the_catalogue_offers_its_exact_view_as_csv_and_json(client):
     assert f'href="/case-studies/export.csv?{query}"' in page
     assert f'href="/case-studies/export.json?{query}"' in page
     assert "these 2 case studies" in page
+
+
+def test_the_case_study_page_says_when_it_was_updated_and_lists_published_corrections(client):
+    from casebase.content.models import Correction
+
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    page = client.get(leeds.get_absolute_url()).content.decode()
+    assert f"Last updated {leeds.updated_at:%-d %B %Y}." in page
+    assert "No corrections have been published." in page
+    Correction.objects.create(
+        case_study=leeds,
+        made_on="2026-11-20",
+        status=Status.PUBLISHED,
+        note="The 2016 rating was given as outstanding; it was good.",
+    )
+    Correction.objects.create(case_study=leeds, made_on="2026-11-21", note="Not yet checked.")
+    page = client.get(leeds.get_absolute_url()).content.decode()
+    assert "20 November 2026:</strong> The 2016 rating was given as outstanding" in page
+    assert "Not yet checked." not in page, "a draft correction stays hidden"

@@ -16,6 +16,7 @@ from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
     Contribution,
+    Correction,
     Finding,
     Grade,
     GradeScale,
@@ -535,6 +536,13 @@ class QuoteInline(CaseStudyPartInline):
     }
 
 
+class CorrectionInline(CaseStudyPartInline, admin.TabularInline):
+    model = Correction
+    fields = ("made_on", "note", "status")
+    verbose_name = "published correction"
+    verbose_name_plural = "corrections (shown to readers once published)"
+
+
 @admin.register(CaseStudy)
 class CaseStudyAdmin(PublishableAdmin):
     list_display = (
@@ -578,6 +586,7 @@ class CaseStudyAdmin(PublishableAdmin):
         OutcomeInline,
         ContributionInline,
         QuoteInline,
+        CorrectionInline,
     ]
 
     def get_queryset(self, request):

@@ -448,6 +448,11 @@ class CaseStudyQuerySet(PublishableQuerySet):
                 ),
                 to_attr="published_contributions",
             ),
+            models.Prefetch(
+                "corrections",
+                queryset=visible(Correction, drafts),
+                to_attr="published_corrections",
+            ),
             # The charts draw each graded result on its scale's full ladder.
             "published_outcomes__indicator__scale__grades",
         )
@@ -1043,3 +1048,23 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Correction(Publishable):
+    """A public note of a correction to a case study, written by an editor for readers: what
+    was wrong and what it says now. Shown on the case study page once published."""
+
+    case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="corrections")
+    made_on = models.DateField(help_text="When the correction was made.")
+    note = models.TextField(
+        help_text='For readers, in a sentence or two: "The 2016 CQC rating was given as '
+        'outstanding; the source says good."'
+    )
+
+    objects = CaseStudyPartQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-made_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"Correction of {self.made_on:%d %B %Y}"
