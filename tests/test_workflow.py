@@ -104,3 +104,13 @@ def test_view_on_site_opens_the_preview_for_a_draft(publisher):
     assert model_admin.view_on_site(norfolk) == "/case-studies/norfolk/"
     norfolk.status = Status.DRAFT
     assert model_admin.view_on_site(norfolk) == "/preview/case-studies/norfolk/"
+
+
+def test_an_editor_cannot_bulk_delete_live_records(editor_only):
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    response = editor_only.post(
+        reverse("admin:content_casestudy_changelist"),
+        {"action": "delete_selected", "_selected_action": [leeds.pk], "post": "yes"},
+    )
+    assert response.status_code in {200, 403}
+    assert CaseStudy.objects.filter(pk=leeds.pk).exists()
