@@ -5,18 +5,14 @@ from django.db.models import Prefetch, QuerySet
 
 from casebase.content.models import (
     CaseStudy,
-    CaseStudyPerson,
-    Contribution,
     Organisation,
     OrganisationFact,
     Outcome,
     Person,
     Practice,
     PracticeApplication,
-    Quote,
     Role,
     Source,
-    Status,
 )
 
 CATALOGUE_ORDER = ("organisation__name", "title")
@@ -28,33 +24,13 @@ def case_studies() -> QuerySet[CaseStudy]:
 
 
 def case_studies_in_full() -> QuerySet[CaseStudy]:
-    """Everything a case study holds, published parts only (seven queries)."""
+    """Everything a case study holds, published parts only: the page's read, less what only
+    the page draws (corrections, chart ladders)."""
     return (
-        case_studies()
+        CaseStudy.objects.published()
+        .with_parts()
         .select_related("source")
-        .prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=CaseStudyPerson.objects.filter(
-                    person__status=Status.PUBLISHED
-                ).select_related("person"),
-                to_attr="published_people",
-            ),
-            Prefetch(
-                "quotes",
-                queryset=Quote.objects.published().select_related(
-                    "speaker", "source", "application__practice"
-                ),
-                to_attr="published_quotes",
-            ),
-            Prefetch(
-                "contributions",
-                queryset=Contribution.objects.published().select_related(
-                    "application__practice", "outcome"
-                ),
-                to_attr="published_contributions",
-            ),
-        )
+        .order_by(*CATALOGUE_ORDER)
     )
 
 

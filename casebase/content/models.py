@@ -428,8 +428,9 @@ class CaseStudyQuerySet(PublishableQuerySet):
             ),
         )
 
-    def with_story(self, *, drafts: bool = False):
-        """Everything the case study page shows, published parts only (or drafts too, for the
+    def with_parts(self, *, drafts: bool = False):
+        """A case study with its people, quotes and credits besides its practices and results:
+        what the page and the API both show, published parts only (or drafts too, for the
         staff preview), in a fixed number of queries."""
         people = CaseStudyPerson.objects.select_related("person")
         if not drafts:
@@ -438,7 +439,9 @@ class CaseStudyQuerySet(PublishableQuerySet):
             models.Prefetch("participants", queryset=people, to_attr="published_people"),
             models.Prefetch(
                 "quotes",
-                queryset=visible(Quote, drafts).select_related("speaker", "application"),
+                queryset=visible(Quote, drafts).select_related(
+                    "speaker", "source", "application__practice"
+                ),
                 to_attr="published_quotes",
             ),
             models.Prefetch(
@@ -448,12 +451,17 @@ class CaseStudyQuerySet(PublishableQuerySet):
                 ),
                 to_attr="published_contributions",
             ),
+        )
+
+    def with_story(self, *, drafts: bool = False):
+        """Everything the case study page shows: its parts, its corrections, and the grade
+        ladders its charts draw results on."""
+        return self.with_parts(drafts=drafts).prefetch_related(
             models.Prefetch(
                 "corrections",
                 queryset=visible(Correction, drafts),
                 to_attr="published_corrections",
             ),
-            # The charts draw each graded result on its scale's full ladder.
             "published_outcomes__indicator__scale__grades",
         )
 
