@@ -84,6 +84,9 @@ PERMISSIONS_POLICY = (
 )
 
 INSTALLED_APPS = [
+    # First: its ready() registers what revision history records, with the relations each
+    # revision follows, before the admin's autodiscovery would register the models itself.
+    "casebase.content",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -96,7 +99,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "axes",
     "csp",
-    "casebase.content",
+    "reversion",
     "casebase.site",
     "casebase.api",
 ]

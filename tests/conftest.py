@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.test import Client
 
 from casebase.content.models import (
     CaseStudy,
@@ -17,6 +18,7 @@ from casebase.content.models import (
     Source,
     Status,
 )
+from tests.helpers import member_of
 
 # Playwright drives the page from its own event loop; Django refuses sync ORM calls inside one
 # unless told. Tests only.
@@ -61,6 +63,18 @@ def editor(django_user_model):
 def editor_client(client, editor):
     client.force_login(editor)
     return client
+
+
+@pytest.fixture
+def editor_only(django_user_model) -> Client:
+    """A member of the Editors group: drafts only."""
+    return member_of("Editors", django_user_model)
+
+
+@pytest.fixture
+def publisher(django_user_model) -> Client:
+    """A member of the Publishers group."""
+    return member_of("Publishers", django_user_model)
 
 
 @pytest.fixture

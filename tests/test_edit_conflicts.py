@@ -5,28 +5,9 @@ import pytest
 from django.urls import reverse
 
 from casebase.content.models import CaseStudy, Finding
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def form_data(response) -> dict:
-    """What the browser would post back from this change page, inline rows included."""
-    forms = [response.context["adminform"].form]
-    data = {}
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        forms += formset.forms
-        management = formset.management_form
-        data |= {
-            management.add_prefix(name): management[name].value() for name in management.fields
-        }
-    for form in forms:
-        for name in form.fields:
-            value = form[name].value()
-            if value is None or value is False:
-                continue
-            data[form.add_prefix(name)] = "on" if value is True else value
-    return data
 
 
 @pytest.fixture

@@ -10,26 +10,6 @@ from casebase.content.models import CaseStudy, Finding, Status
 pytestmark = pytest.mark.django_db
 
 
-def member_of(group: str, django_user_model) -> Client:
-    user = django_user_model.objects.create_user(group.lower(), password="a long password!")
-    user.is_staff = True
-    user.save()
-    user.groups.add(Group.objects.get(name=group))
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def editor_only(django_user_model) -> Client:
-    return member_of("Editors", django_user_model)
-
-
-@pytest.fixture
-def publisher(django_user_model) -> Client:
-    return member_of("Publishers", django_user_model)
-
-
 def test_the_migration_made_the_two_groups():
     assert Group.objects.get(name="Editors").permissions.filter(codename="add_casestudy").exists()
     assert not Group.objects.get(name="Editors").permissions.filter(codename="publish").exists()

@@ -37,11 +37,33 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.content.revision_admin import RevisionHistoryAdmin
 
 # --- Shared behaviour ---------------------------------------------------------------------
 
 
-class SearchIndexedAdmin(admin.ModelAdmin):
+class TextareaField(forms.CharField):
+    """Browsers send a textarea's line breaks as CRLF. Read as LF, a text the editor did not
+    touch compares equal to the stored one, so it is neither saved again nor logged as
+    changed."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n") if value else value
+
+
+class TextareaMixin:
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.TextField) and not db_field.choices:
+            kwargs.setdefault("form_class", TextareaField)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
+    """Every model's admin: revision history, and text areas that change only when edited."""
+
+
+class SearchIndexedAdmin(CasebaseAdmin):
     """Whatever an editor saves, deletes, publishes or withdraws is searchable (or not) at once:
     the search documents of every case study the change touches are rewritten."""
 
@@ -82,7 +104,9 @@ def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
 
 def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     changing = list(queryset.exclude(status=status))
-    changed = queryset.filter(pk__in=[obj.pk for obj in changing]).update(status=status)
+    changed_records = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changing])
+    changed = changed_records.update(status=status)
+    modeladmin.record(request, changed_records, f"{verb.capitalize()} (bulk action).")
     search.refresh({pk for obj in changing for pk in search.affected_case_study_ids(obj)})
     modeladmin.message_user(
         request,
@@ -167,7 +191,7 @@ class PublishableAdmin(SearchIndexedAdmin):
         return [*fieldsets, (None, {"fields": ["editing_since"]})]
 
 
-class CachedChoicesMixin:
+class CachedChoicesMixin(TextareaMixin):
     """Inline rows share one query per foreign key instead of one per row.
 
     Each inline form builds its own select; without this, a case study with 20 outcomes would
@@ -201,11 +225,6 @@ class CachedChoicesMixin:
 
     def choice_label(self, field_name: str, obj) -> str:
         return str(obj)
-
-
-def parent_object_id(request: HttpRequest) -> str | None:
-    match = request.resolver_match
-    return match.kwargs.get("object_id") if match else None
 
 
 def grades_with_scale(inline, request):
@@ -268,7 +287,7 @@ class GradeInline(admin.TabularInline):
 
 
 @admin.register(GradeScale)
-class GradeScaleAdmin(admin.ModelAdmin):
+class GradeScaleAdmin(CasebaseAdmin):
     list_display = ("name", "grade_names")
     search_fields = ("name", "grades__name")
     prepopulated_fields = {"slug": ("name",)}
@@ -421,7 +440,7 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(CasebaseAdmin):
     list_display = ("person", "title", "organisation", "start_year", "end_year", "is_current")
     list_filter = ("is_current", "organisation__type__sector")
     list_select_related = ("person", "organisation")
@@ -474,7 +493,8 @@ class CaseStudyPartInline(CachedChoicesMixin, admin.StackedInline):
 
 def this_case_studys(model):
     def build(inline, request):
-        queryset = model.objects.filter(case_study_id=parent_object_id(request))
+        study = getattr(request, "case_study_being_edited", None)  # set by CaseStudyAdmin
+        queryset = model.objects.filter(case_study=study)
         related = "practice" if model is PracticeApplication else "indicator"
         return queryset.select_related(related)
 
@@ -599,6 +619,13 @@ class CaseStudyAdmin(PublishableAdmin):
             )
         )
 
+    def get_object(self, request, object_id, from_field=None):
+        """Remembers the case study for its inlines, whose selects offer only its own parts
+        (on its change page and when restoring or recovering a version of it alike)."""
+        study = super().get_object(request, object_id, from_field)
+        request.case_study_being_edited = study
+        return study
+
     def view_on_site(self, obj: CaseStudy) -> str:
         """A published case study's public page; anything else, its staff-only preview."""
         if obj.status == Status.PUBLISHED:
@@ -673,7 +700,7 @@ class OutcomeAdmin(PublishableAdmin):
 
 
 @admin.register(Grade)
-class GradeAdmin(admin.ModelAdmin):
+class GradeAdmin(CasebaseAdmin):
     list_display = ("name", "scale", "rank")
     list_filter = ("scale",)
     list_select_related = ("scale",)

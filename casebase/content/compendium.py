@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -133,7 +134,9 @@ def load_compendium(*, directory: Path = DATA_DIR, keep_edits: bool = False) -> 
     """Load every data file in one transaction and return a one-line summary."""
     sections, files = read_files(directory)
     loader = Loader(keep_edits=keep_edits)
-    with transaction.atomic():
+    # Whatever the load creates or changes is one revision in the records' histories.
+    with transaction.atomic(), reversion.create_revision():
+        reversion.set_comment("Loaded from the compendium's data files.")
         for name in SECTIONS:
             for item in sections[name]:
                 getattr(loader, f"load_{name}")(item)

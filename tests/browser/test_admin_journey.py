@@ -56,3 +56,27 @@ def test_an_editor_corrects_a_summary_and_a_bad_year_is_explained(signed_in: Pag
     expect(page.locator(".messagelist")).to_contain_text(re.compile("was changed successfully"))
     leeds.refresh_from_db()
     assert leeds.summary == "A corrected summary."
+
+
+def test_an_editor_sees_what_changed_and_restores_the_version_before(signed_in: Page):
+    page = signed_in
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    original = leeds.summary
+    page.goto(page.url.split("/admin/")[0] + f"/admin/content/casestudy/{leeds.pk}/change/")
+    page.get_by_label("Summary").fill(original + " An unsourced claim.")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    page.goto(page.url.split("/admin/")[0] + f"/admin/content/casestudy/{leeds.pk}/change/")
+    page.get_by_role("link", name="History").click()
+    rows = page.locator("#change-history tbody tr")
+    expect(rows.first).to_contain_text("editor")
+    rows.first.get_by_role("link", name=re.compile("What changed")).click()
+    expect(page.locator(".revision-changes ins")).to_have_text(" An unsourced claim.")
+
+    page.go_back()
+    rows.nth(1).get_by_role("link", name=re.compile("Restore")).click()
+    expect(page.get_by_label("Summary")).to_have_value(original)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator(".messagelist")).to_contain_text(re.compile("was changed successfully"))
+    leeds.refresh_from_db()
+    assert leeds.summary == original

@@ -17,6 +17,7 @@ ADMIN = [
     "/admin/content/casestudy/add/",
     "/admin/content/outcome/?q=CQC",
     "/admin/content/practice/add/",
+    "/admin/content/casestudy/recover/",
 ]
 
 
@@ -49,6 +50,8 @@ def test_public_pages_and_the_admin_raise_no_csp_violation(site, page: Page, dja
         page.goto(f"{site}/admin/content/casestudy/")
         page.locator("#result_list tbody th a").first.click()
         page.get_by_text("Add another Person in the case study").click()  # inline JS
+        page.get_by_role("link", name="History").click()
+        page.get_by_role("link", name="What changed").first.click()
 
     assert violations_while(page, visit) == []
 

@@ -1,0 +1,153 @@
+"""The admin's side of revision history: every save, bulk action and deletion is a revision,
+each revision shows what it changed, and restoring or recovering never publishes anything."""
+
+import reversion
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path
+from reversion.admin import VersionAdmin
+from reversion.models import Version
+
+from casebase.content.history import FOLLOWS, revision_changes
+from casebase.content.models import Publishable, Status
+
+
+class RevisionHistoryAdmin(VersionAdmin):
+    history_latest_first = True
+
+    # --- Recording ----------------------------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        # VersionAdmin records the whole changelist request as one revision, so restoring one
+        # record of a bulk action would revert them all. Each record gets its own instead.
+        context = {"has_change_permission": self.has_change_permission(request)}
+        context.update(extra_context or {})
+        return super(VersionAdmin, self).changelist_view(request, context)
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if request.method == "GET":  # showing a form records nothing: no revision transaction
+            return super(VersionAdmin, self).add_view(request, form_url, extra_context)
+        return super().add_view(request, form_url, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method == "GET":
+            return super(VersionAdmin, self).change_view(
+                request, object_id, form_url, extra_context
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        if reversion.is_active():  # the add and change pages already record a revision
+            return super().save_model(request, obj, form, change)
+        with self.create_revision(request):  # a row saved from the list (list_editable)
+            reversion.set_comment("Changed from the list.")
+            super().save_model(request, obj, form, change)
+
+    def record(self, request, objects, comment: str) -> None:
+        """One revision per record, each with what hangs on it."""
+        for obj in objects:
+            with self.create_revision(request):
+                reversion.set_comment(comment)
+                reversion.add_to_revision(obj)
+
+    def delete_model(self, request, obj):
+        parents = self._before_deleting(request, [obj])
+        super().delete_model(request, obj)
+        self._after_deleting(request, parents)
+
+    def delete_queryset(self, request, queryset):
+        parents = self._before_deleting(request, list(queryset))
+        super().delete_queryset(request, queryset)
+        self._after_deleting(request, parents)
+
+    def _before_deleting(self, request, objects) -> list:
+        """The last state of what is deleted is saved first, so it can be recovered with its
+        parts. Returns what the deleted records belonged to."""
+        self.record(request, objects, "Deleted. Recoverable from “Recover deleted”.")
+        parents = {}
+        for obj in objects:
+            parents.update({(type(p), p.pk): p for p in followed_parents(obj)})
+        return list(parents.values())
+
+    def _after_deleting(self, request, parents) -> None:
+        """What the deleted records belonged to records their removal, if it still exists."""
+        surviving = [p for p in parents if type(p)._default_manager.filter(pk=p.pk).exists()]
+        for parent in surviving:
+            parent.refresh_from_db()
+        self.record(request, surviving, "A part was deleted.")
+
+    # --- Restoring ----------------------------------------------------------------------
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring brings back content, not publication: the record keeps its status."""
+        if issubclass(self.model, Publishable):
+            request.status_on_restore = (
+                self.model._default_manager.filter(pk=unquote(object_id))
+                .values_list("status", flat=True)
+                .first()
+            )
+        return super().revision_view(request, object_id, version_id, extra_context)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A recovered record comes back as a draft, to be published deliberately."""
+        if issubclass(self.model, Publishable):
+            request.status_on_restore = Status.DRAFT
+        return super().recover_view(request, version_id, extra_context)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        status = getattr(request, "status_on_restore", None)
+        if obj is not None and status:
+            obj.status = status
+        return obj
+
+    # --- Reading: what a revision changed -----------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        name = f"{opts.app_label}_{opts.model_name}_revision_changes"
+        view = self.admin_site.admin_view(self.revision_changes_view)
+        changes = path("<path:object_id>/history/<int:version_id>/changes/", view, name=name)
+        return [changes, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        context = {"has_change_permission": self.has_change_permission(request, obj)}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def revision_changes_view(self, request, object_id, version_id):
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        version = get_object_or_404(
+            Version.objects.select_related("revision__user"),
+            pk=version_id,
+            object_id=unquote(object_id),
+            content_type=ContentType.objects.get_for_model(self.model),
+        )
+        obj = self.get_object(request, unquote(object_id))
+        opts = self.model._meta
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": opts,
+            "object_id": object_id,
+            "version": version,
+            "revision": version.revision,
+            "changes": revision_changes(version),
+            "object_exists": obj is not None,
+            "has_change_permission": self.has_change_permission(request, obj),
+            "title": f"What changed in {opts.verbose_name} “{version.object_repr}”",
+        }
+        return TemplateResponse(request, "admin/revision_changes.html", context)
+
+
+def followed_parents(obj) -> list:
+    """The records that `obj` belongs to and whose revisions hold it (a case study, say)."""
+    parents = []
+    for name in FOLLOWS.get(type(obj), ()):
+        model_field = obj._meta.get_field(name)
+        if model_field.many_to_one and getattr(obj, model_field.attname):
+            parents.append(getattr(obj, name))
+    return parents

@@ -1,0 +1,34 @@
+"""Helpers for tests that drive the admin as a person would."""
+
+from django.contrib.auth.models import Group
+from django.test import Client
+
+
+def member_of(group: str, django_user_model) -> Client:
+    user = django_user_model.objects.create_user(group.lower(), password="a long password!")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def form_data(response) -> dict:
+    """What the browser would post back from this change page, inline rows included."""
+    forms = [response.context["adminform"].form]
+    data = {}
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        forms += formset.forms
+        management = formset.management_form
+        data |= {
+            management.add_prefix(name): management[name].value() for name in management.fields
+        }
+    for form in forms:
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+    return data
