@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run test test-postgres postgres assets lint format load superuser clean
+.PHONY: run serve bench test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -47,20 +47,57 @@ run: $(VENV)/.installed assets
 	$(PY) manage.py load_compendium --keep-edits
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed $(CHROMIUM) assets
+test: $(VENV)/.installed $(CHROMIUM) assets redis
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest
 
 # The same suite against PostgreSQL (starts the local cluster if it is stopped).
-test-postgres: $(VENV)/.installed $(CHROMIUM) assets postgres
+test-postgres: $(VENV)/.installed $(CHROMIUM) assets postgres redis
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest
 
 postgres:
 	@pg_isready -q -h 127.0.0.1 -p 5432 || \
 		pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
 	@pg_isready -h 127.0.0.1 -p 5432
+
+# The shared cache: the tests of Redis-backed page caching need it, `make serve` uses it.
+redis:
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || \
+		redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@redis-cli -h 127.0.0.1 -p 6379 ping
+
+# Production on one machine: gunicorn behind a TLS proxy, DEBUG off, static files collected and
+# served by WhiteNoise (hashed, compressed, cached for a year), pages cached in Redis.
+# Without a proxy, try it with DJANGO_SECURE_SSL_REDIRECT=0 make serve.
+WORKERS ?= 2
+SECRET_FILE := .secret-key
+$(SECRET_FILE):
+	$(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+serve: $(VENV)/.installed assets redis | $(SECRET_FILE)
+	export DJANGO_DEBUG=0 DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat $(SECRET_FILE))}" \
+		REDIS_URL="$${REDIS_URL:-redis://127.0.0.1:6379/0}" && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py load_compendium --keep-edits && \
+	$(BIN)/gunicorn casebase.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+
+# Benchmarks (bench/run.py): synthetic databases at 10,000 and 100,000 case studies on SQLite
+# and PostgreSQL, server time and queries per page, wrk throughput; writes bench/results.md.
+# BENCH_ARGS="--sizes 10000 --databases sqlite" narrows it.
+WRK := /usr/bin/wrk
+$(WRK):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+
+bench: $(VENV)/.installed assets postgres redis | $(WRK)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 load: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
@@ -78,4 +115,4 @@ format: $(VENV)/.installed
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) staticfiles node_modules static/dist
+	rm -rf $(VENV) staticfiles node_modules static/dist .cache

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from casebase.caching import content_changed
 from casebase.content import search
 from casebase.content.models import (
     CaseStudy,
@@ -107,6 +108,7 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     changed_records = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changing])
     changed = changed_records.update(status=status)
     modeladmin.record(request, changed_records, f"{verb.capitalize()} (bulk action).")
+    content_changed()  # update() sends no signal
     search.refresh({pk for obj in changing for pk in search.affected_case_study_ids(obj)})
     modeladmin.message_user(
         request,

@@ -9,6 +9,8 @@ from pathlib import Path
 from django.apps import apps
 from django.db import connection
 
+from casebase.caching import retire_cached_pages
+
 
 class BackupError(Exception):
     """Said to the operator as it is."""
@@ -28,6 +30,11 @@ def backup(output: Path) -> None:
 
 
 def restore(backup_file: Path) -> None:
+    _restore(backup_file)
+    retire_cached_pages()  # pages cached from before the loss must not outlive it
+
+
+def _restore(backup_file: Path) -> None:
     if not backup_file.exists():
         raise BackupError(f"No backup file at {backup_file}.")
     if not database_is_empty():
