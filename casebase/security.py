@@ -46,7 +46,13 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        logger.error("Database unavailable: %s", exception.__class__.__name__)
+        # The message tells a lost server from a locked SQLite file; it goes to the log only.
+        logger.error(
+            "Database unavailable on %s: %s: %s",
+            request.path,
+            exception.__class__.__name__,
+            str(exception).strip(),
+        )
         response = HttpResponse(
             render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
         )
