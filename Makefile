@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve bench test test-postgres postgres redis assets lint format load superuser clean
+.PHONY: run serve bench load-test test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -98,6 +98,12 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# 50 readers and 2 editors saving for 2 minutes against gunicorn, on SQLite then PostgreSQL
+# (bench/load.py; locust in its own venv, bench/.venv-locust). Writes bench/load-results.md.
+load-test: $(VENV)/.installed assets postgres redis
+	$(PY) bench/load.py --database sqlite
+	$(PY) bench/load.py --database postgresql
 
 load: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input

@@ -1,0 +1,116 @@
+"""Server time and SQL queries per page, in-process, for one database (bench/run.py runs this).
+
+Usage: DATABASE_URL=... python bench/measure.py N_RUNS > result.json
+Each page is requested a few times to warm up, then N_RUNS times; the time is the whole Django
+request (middleware, view, template), without a network or a web server in between. The page
+cache is off: these are uncached figures.
+"""
+
+import json
+import os
+import signal
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.update(
+    DJANGO_SETTINGS_MODULE="casebase.settings",
+    DJANGO_DEBUG="0",
+    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" * 3),
+    DJANGO_SECURE_SSL_REDIRECT="0",
+    PAGE_CACHE_SECONDS="0",
+)
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from casebase.content.models import CaseStudy  # noqa: E402
+
+WARM_UP = 3
+SLOW_MS = 5_000  # a page this slow is timed once, not repeated
+TIMEOUT_S = 60  # and given up on after this long
+
+
+class TimedOut(Exception):
+    pass
+
+
+def on_alarm(signum, frame):
+    raise TimedOut
+
+
+def pages() -> dict[str, str]:
+    middle = CaseStudy.objects.published().order_by("pk").values_list("slug", flat=True)
+    study = middle[middle.count() // 2]
+    return {
+        "catalogue": "/case-studies/",
+        "by sector": "/case-studies/?sector=healthcare",
+        "by practice": "/case-studies/?practice=visible-leadership",
+        "practice and sector": "/case-studies/?practice=visible-leadership&sector=healthcare",
+        "full-text q": "/case-studies/?q=leadership",
+        "q, practice and sector": (
+            "/case-studies/?q=staff&practice=visible-leadership&sector=healthcare"
+        ),
+        "case study": f"/case-studies/{study}/",
+        "practice page": "/practices/visible-leadership/",
+        "evidence map": "/evidence-map/",
+    }
+
+
+def timed_get(client: Client, url: str) -> float:
+    signal.alarm(TIMEOUT_S)
+    try:
+        start = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        return (time.perf_counter() - start) * 1000
+    finally:
+        signal.alarm(0)
+
+
+def measure(client: Client, url: str, runs: int) -> dict:
+    try:
+        with CaptureQueriesContext(connection) as queries:
+            first = timed_get(client, url)
+    except TimedOut:
+        return {"url": url, "timed_out_after_s": TIMEOUT_S, "queries": None, "samples": 0}
+    if first > SLOW_MS:
+        times = [first]
+    else:
+        for _ in range(WARM_UP - 1):
+            timed_get(client, url)
+        times = sorted(timed_get(client, url) for _ in range(runs))
+    return {
+        "url": url,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(times[max(0, round(0.95 * len(times)) - 1)], 1),
+        "queries": len(queries),
+        "samples": len(times),
+    }
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    signal.signal(signal.SIGALRM, on_alarm)
+    client = Client(SERVER_NAME="127.0.0.1")
+    results = {name: measure(client, url, runs) for name, url in pages().items()}
+    json.dump(
+        {
+            "database": connection.vendor,
+            "case_studies": CaseStudy.objects.published().count(),
+            "runs": runs,
+            "pages": results,
+        },
+        sys.stdout,
+    )
+
+
+if __name__ == "__main__":
+    main()

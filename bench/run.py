@@ -1,0 +1,280 @@
+"""The benchmark behind `make bench`: builds synthetic databases, measures each page's server
+time and SQL queries (bench/measure.py), measures throughput under wrk with gunicorn, and
+writes bench/results.md.
+
+    python bench/run.py [--sizes 10000 100000] [--databases sqlite postgresql] [--runs 20]
+
+Databases are kept between runs (bench/data/*.sqlite3, PostgreSQL casebase_bench_<size>) and
+rebuilt only when missing; --rebuild forces it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results.md"
+POSTGRES = "postgres://postgres@127.0.0.1:5432"
+REDIS_URL = "redis://127.0.0.1:6379/14"
+COMPENDIUM_CASE_STUDIES = 11
+TARGET_P95_MS = 50
+SECRET = secrets.token_urlsafe(50)
+
+
+def database_url(database: str, size: int) -> str:
+    if database == "sqlite":
+        return f"sqlite:///{DATA / f'casebase-{size}.sqlite3'}"
+    return f"{POSTGRES}/casebase_bench_{size}"
+
+
+def manage(url: str, *args: str, **env) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url, **env},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def published_case_studies(url: str) -> int:
+    code = (
+        "from casebase.content.models import CaseStudy as C; print(C.objects.published().count())"
+    )
+    try:
+        return int(manage(url, "shell", "-c", code).splitlines()[-1])
+    except (subprocess.CalledProcessError, ValueError, IndexError):
+        return 0
+
+
+def prepare(database: str, size: int, rebuild: bool) -> dict:
+    """A database with `size` published case studies; returns how long building it took."""
+    url = database_url(database, size)
+    if not rebuild and published_case_studies(url) >= size:
+        return {"url": url, "built": False}
+    DATA.mkdir(parents=True, exist_ok=True)
+    if database == "sqlite":
+        for path in DATA.glob(f"casebase-{size}.sqlite3*"):
+            path.unlink()
+    else:
+        name = url.rsplit("/", 1)[1]
+        psql(f"DROP DATABASE IF EXISTS {name}")
+        psql(f"CREATE DATABASE {name}")
+    manage(url, "migrate", "--no-input")
+    manage(url, "load_compendium")
+    start = time.perf_counter()
+    line = manage(url, "generate_synthetic", "--case-studies", str(size - COMPENDIUM_CASE_STUDIES))
+    return {"url": url, "built": True, "seconds": round(time.perf_counter() - start), "said": line}
+
+
+def psql(sql: str) -> None:
+    subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-q", "-c", sql], check=True, env=os.environ
+    )
+
+
+def measure(url: str, runs: int) -> dict:
+    result = subprocess.run(
+        [PYTHON, "bench/measure.py", str(runs)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
+
+
+# --- Throughput: gunicorn with 2 workers under wrk -------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(url: str, cached: bool) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET,
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "REDIS_URL": REDIS_URL,
+        "PAGE_CACHE_SECONDS": "86400" if cached else "0",
+    }
+    server = subprocess.Popen(
+        [GUNICORN, "casebase.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return server, base
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("gunicorn did not start")
+
+
+def wrk(url: str, seconds: int) -> dict:
+    output = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket_errors = re.search(r"Socket errors: (.*)", output)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "none",
+        "p50": re.search(r"50%\s+(\S+)", output).group(1),
+    }
+
+
+def throughput(url: str, seconds: int) -> dict:
+    subprocess.run(["redis-cli", "-n", REDIS_URL.rsplit("/", 1)[1], "flushdb"], check=True)
+    catalogue = "/case-studies/?sector=healthcare"
+    results = {}
+    for cached in (False, True):
+        server, base = serve(url, cached)
+        try:
+            subprocess.run(["curl", "-s", "-o", "/dev/null", base + catalogue], check=True)
+            label = "cached" if cached else "uncached"
+            results[f"trivial view, {label}"] = wrk(base + "/robots.txt", seconds)
+            results[f"catalogue, {label}"] = wrk(base + catalogue, seconds)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait()
+    return results
+
+
+# --- The report ------------------------------------------------------------------------------
+
+
+def report(measured: dict, built: dict, rates: dict, command: str) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M')}, on {os.cpu_count()} "
+        f"cores ({platform.machine()}), Python {platform.python_version()}.",
+        "Server time is the whole Django request in-process (middleware, view, template), page "
+        "cache off; each page warmed up, then timed repeatedly. Queries: SQL statements per "
+        "request.",
+        "",
+    ]
+    for database, sizes in measured.items():
+        lines += [f"## {database}", ""]
+        names = list(next(iter(sizes.values()))["pages"])
+        header = "| page |" + "".join(
+            f" {size:,}: median ms | p95 ms | queries |" for size in sizes
+        )
+        lines += [header, "|---|" + "---|---|---|" * len(sizes)]
+        for name in names:
+            cells = "".join(cell(r["pages"][name]) for r in sizes.values())
+            lines.append(f"| {name} |{cells}")
+        lines += ["", *targets(sizes), ""]
+        for size, info in built[database].items():
+            if info.get("built"):
+                lines.append(
+                    f"- Built {size:,} case studies in {info['seconds']} s: {info['said']}"
+                )
+        lines.append("")
+    if rates:
+        lines += ["## Throughput: gunicorn, 2 workers, wrk -t2 -c16 on the same 2 cores", ""]
+        for label, by_name in rates.items():
+            lines += [f"### {label}", "", "| URL | requests/s | ratio to trivial | errors | p50 |"]
+            lines.append("|---|---|---|---|---|")
+            for name, result in by_name.items():
+                state = name.split(", ")[1]
+                trivial = by_name[f"trivial view, {state}"]["rps"]
+                lines.append(
+                    f"| {name} | {result['rps']:.0f} | {result['rps'] / trivial:.2f} | "
+                    f"{result['errors']} (sockets: {result['socket_errors']}) | {result['p50']} |"
+                )
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def cell(page: dict) -> str:
+    if not page["samples"]:
+        return f" over {page['timed_out_after_s']} s | timed out | — |"
+    once = " (1 sample)" if page["samples"] == 1 else ""
+    return f" {page['median_ms']}{once} | {page['p95_ms']} | {page['queries']} |"
+
+
+def targets(sizes: dict) -> list[str]:
+    if len(sizes) < 2:
+        return []
+    small, large = sorted(sizes)[:2]
+    lines = []
+    for name, page in sizes[large]["pages"].items():
+        before = sizes[small]["pages"][name]
+        if not page["samples"] or not before["samples"]:
+            lines.append(f"- {name} at {large:,}: misses: timed out")
+            continue
+        problems = []
+        if page["p95_ms"] > TARGET_P95_MS:
+            problems.append(f"p95 {page['p95_ms']} ms > {TARGET_P95_MS}")
+        if page["queries"] != before["queries"]:
+            problems.append(f"queries {before['queries']} → {page['queries']}")
+        if page["median_ms"] > 2 * before["median_ms"]:
+            ratio = page["median_ms"] / before["median_ms"]
+            problems.append(f"{ratio:.1f} times the time at {small:,}")
+        verdict = "meets the targets" if not problems else "misses: " + "; ".join(problems)
+        lines.append(f"- {name} at {large:,}: {verdict}")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--wrk-seconds", type=int, default=10)
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is missing: `make bench` installs it.")
+    measured, built, rates = {}, {}, {}
+    for database in args.databases:
+        measured[database], built[database] = {}, {}
+        for size in args.sizes:
+            print(f"{database}, {size:,} case studies: preparing", flush=True)
+            built[database][size] = prepare(database, size, args.rebuild)
+            print(f"{database}, {size:,} case studies: measuring", flush=True)
+            measured[database][size] = measure(built[database][size]["url"], args.runs)
+            url = built[database][size]["url"]
+            rates[f"{database}, {size:,} case studies"] = throughput(url, args.wrk_seconds)
+    command = "make bench" + (
+        "" if sys.argv[1:] == [] else f" BENCH_ARGS='{' '.join(sys.argv[1:])}'"
+    )
+    RESULTS.write_text(report(measured, built, rates, command))
+    print(f"Written to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
