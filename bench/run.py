@@ -221,7 +221,7 @@ def report(measured: dict, built: dict, rates: dict, command: str) -> str:
 
 def cell(page: dict) -> str:
     if not page["samples"]:
-        return f" over {page['timed_out_after_s']} s | timed out | — |"
+        return f" failed: {page['failed']} | — | — |"
     once = " (1 sample)" if page["samples"] == 1 else ""
     return f" {page['median_ms']}{once} | {page['p95_ms']} | {page['queries']} |"
 
