@@ -1,7 +1,12 @@
 """Helpers for tests that drive the admin as a person would."""
 
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.test import Client
+
+# Queries a search adds on SQLite: the ranking of its matches into a temporary table
+# (casebase/content/search.py, sqlite_ranks).
+SQLITE_RANKING = 3 if connection.vendor == "sqlite" else 0
 
 
 def member_of(group: str, django_user_model) -> Client:

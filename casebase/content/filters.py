@@ -124,7 +124,10 @@ class CaseStudyFilter(django_filters.FilterSet):
     # -- facets over published children --------------------------------------------------------
 
     def filter_search(self, queryset, name, value):
-        return search.matching(queryset, value) if value.strip() else queryset
+        if not value.strip():
+            return queryset
+        # Each facet's count applies the search again: the full-text ranking is made once.
+        return search.matching(queryset, value, self.__dict__.setdefault("_ranked", {}))
 
     def filter_practice(self, queryset, name, value):
         return having(queryset, published_applications(Q(practice__in=value)), value)
