@@ -79,16 +79,16 @@ def measure(client: Client, url: str, runs: int) -> dict:
     try:
         with CaptureQueriesContext(connection) as queries:
             first = timed_get(client, url)
+        if first > SLOW_MS:
+            times = [first]
+        else:
+            for _ in range(WARM_UP - 1):
+                timed_get(client, url)
+            times = sorted(timed_get(client, url) for _ in range(runs))
     except (TimedOut, AssertionError) as failure:
         # A query interrupted by the alarm surfaces as the site's 503 (database error) page.
         reason = str(failure) or f"over {TIMEOUT_S} s"
         return {"url": url, "failed": reason, "queries": None, "samples": 0}
-    if first > SLOW_MS:
-        times = [first]
-    else:
-        for _ in range(WARM_UP - 1):
-            timed_get(client, url)
-        times = sorted(timed_get(client, url) for _ in range(runs))
     return {
         "url": url,
         "median_ms": round(statistics.median(times), 1),

@@ -27,6 +27,7 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "results.md"
+SAVED = DATA / "results.json"  # every measurement so far: a failed or narrowed run loses none
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
 REDIS_URL = "redis://127.0.0.1:6379/14"
 COMPENDIUM_CASE_STUDIES = 11
@@ -179,7 +180,8 @@ def report(measured: dict, built: dict, rates: dict, command: str) -> str:
     lines = [
         "# Benchmark results",
         "",
-        f"Produced by `{command}` on {time.strftime('%Y-%m-%d %H:%M')}, on {os.cpu_count()} "
+        f"Produced by `{command}` (with the databases measured by earlier runs, kept in "
+        f"`bench/data/results.json`) on {time.strftime('%Y-%m-%d %H:%M')}, on {os.cpu_count()} "
         f"cores ({platform.machine()}), Python {platform.python_version()}.",
         "Server time is the whole Django request in-process (middleware, view, template), page "
         "cache off; each page warmed up, then timed repeatedly. Queries: SQL statements per "
@@ -234,7 +236,7 @@ def targets(sizes: dict) -> list[str]:
     for name, page in sizes[large]["pages"].items():
         before = sizes[small]["pages"][name]
         if not page["samples"] or not before["samples"]:
-            lines.append(f"- {name} at {large:,}: misses: timed out")
+            lines.append(f"- {name} at {large:,}: misses: failed or over a minute")
             continue
         problems = []
         if page["p95_ms"] > TARGET_P95_MS:
@@ -259,16 +261,26 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it.")
-    measured, built, rates = {}, {}, {}
+    saved = json.loads(SAVED.read_text()) if SAVED.exists() else {}
     for database in args.databases:
-        measured[database], built[database] = {}, {}
         for size in args.sizes:
+            key = f"{database} {size}"
             print(f"{database}, {size:,} case studies: preparing", flush=True)
-            built[database][size] = prepare(database, size, args.rebuild)
+            built = prepare(database, size, args.rebuild)
             print(f"{database}, {size:,} case studies: measuring", flush=True)
-            measured[database][size] = measure(built[database][size]["url"], args.runs)
-            url = built[database][size]["url"]
-            rates[f"{database}, {size:,} case studies"] = throughput(url, args.wrk_seconds)
+            saved[key] = {"built": built, "measured": measure(built["url"], args.runs)}
+            SAVED.write_text(json.dumps(saved))
+            saved[key]["rates"] = throughput(built["url"], args.wrk_seconds)
+            SAVED.write_text(json.dumps(saved))
+    measured, built, rates = {}, {}, {}
+    for key, result in sorted(
+        saved.items(), key=lambda item: (item[0].split()[0], int(item[0].split()[1]))
+    ):
+        database, size = key.split()[0], int(key.split()[1])
+        measured.setdefault(database, {})[size] = result["measured"]
+        built.setdefault(database, {})[size] = result["built"]
+        if "rates" in result:
+            rates[f"{database}, {size:,} case studies"] = result["rates"]
     command = "make bench" + (
         "" if sys.argv[1:] == [] else f" BENCH_ARGS='{' '.join(sys.argv[1:])}'"
     )
