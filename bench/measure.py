@@ -88,6 +88,7 @@ def measure(client: Client, url: str, runs: int) -> dict:
     except (TimedOut, AssertionError) as failure:
         # A query interrupted by the alarm surfaces as the site's 503 (database error) page.
         reason = str(failure) or f"over {TIMEOUT_S} s"
+        connection.close()  # an interrupted query leaves the connection unusable
         return {"url": url, "failed": reason, "queries": None, "samples": 0}
     return {
         "url": url,
