@@ -258,11 +258,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--wrk-seconds", type=int, default=10)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument(
+        "--report-only", action="store_true", help="rewrite results.md from what is saved"
+    )
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: `make bench` installs it.")
     saved = json.loads(SAVED.read_text()) if SAVED.exists() else {}
-    for database in args.databases:
+    for database in [] if args.report_only else args.databases:
         for size in args.sizes:
             key = f"{database} {size}"
             print(f"{database}, {size:,} case studies: preparing", flush=True)
