@@ -83,7 +83,8 @@ serve: $(VENV)/.installed assets redis | $(SECRET_FILE)
 	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
 	$(PY) manage.py migrate --no-input && \
 	$(PY) manage.py load_compendium --keep-edits && \
-	$(BIN)/gunicorn casebase.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) \
+	DATABASE_STATEMENT_TIMEOUT_MS=$${DATABASE_STATEMENT_TIMEOUT_MS:-25000} \
+	$(BIN)/gunicorn casebase.wsgi --workers $(WORKERS) --bind $(HOST):$(PORT) --timeout 30 \
 		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 # Benchmarks (bench/run.py): synthetic databases at 10,000 and 100,000 case studies on SQLite

@@ -25,6 +25,8 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils.cache import patch_cache_control
 
+from casebase.content.models import ContentVersion
+
 GENERATION_KEY = "content-generation"
 NONCE_PLACEHOLDER = "casebase-csp-nonce-placeholder"
 CSP_HEADER = "Content-Security-Policy"
@@ -46,8 +48,10 @@ def retire_cached_pages() -> None:
 
 
 def content_changed(**signal_kwargs) -> None:
-    """Signal receiver: retire cached pages once the change is committed (before the commit,
-    a reader could cache the old content under the new generation)."""
+    """Signal receiver: a new content version within the change's transaction (the catalogue
+    index follows it), and cached pages retired once the change is committed (before the
+    commit, a reader could cache the old content under the new generation)."""
+    ContentVersion.bump()
     transaction.on_commit(retire_cached_pages)
 
 

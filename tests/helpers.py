@@ -1,12 +1,20 @@
-"""Helpers for tests that drive the admin as a person would."""
+"""Helpers for tests: driving the admin as a person would, and pinning query counts."""
 
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 
+from casebase.content import catalogue
+
 # Queries a search adds on SQLite: the ranking of its matches into a temporary table
 # (casebase/content/search.py, sqlite_ranks).
 SQLITE_RANKING = 3 if connection.vendor == "sqlite" else 0
+
+
+def index_built() -> None:
+    """Build the catalogue index before a pinned count (it is built once per change to content,
+    not per request) and drop its kept searches, so a search is counted as a first one."""
+    catalogue.current().searches.clear()
 
 
 def member_of(group: str, django_user_model) -> Client:

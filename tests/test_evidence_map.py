@@ -6,6 +6,7 @@ from html import unescape
 import pytest
 
 from casebase.content.models import PracticeApplication, Status
+from tests.helpers import index_built
 
 pytestmark = pytest.mark.django_db
 
@@ -69,18 +70,21 @@ def test_the_map_is_a_real_table_for_screen_readers(client):
 def test_a_draft_application_leaves_the_map(client):
     page = client.get("/evidence-map/").content.decode()
     before = sum(count for count, _ in cells(page))
-    PracticeApplication.objects.filter(
+    application = PracticeApplication.objects.get(
         case_study__slug="oakwood-surgery", practice__slug="flat-structure"
-    ).update(status=Status.DRAFT)
+    )
+    application.status = Status.DRAFT
+    application.save()  # as an editor would: the content version changes
     after = sum(count for count, _ in cells(client.get("/evidence-map/").content.decode()))
     assert after == before - 2  # its Healthcare cell and its "all" cell
 
 
 @pytest.mark.parametrize(
-    ("query", "queries"), [("", 4), ("?by=outcome", 4), ("?sector=healthcare", 5)]
+    ("query", "queries"), [("", 3), ("?by=outcome", 3), ("?sector=healthcare", 4)]
 )
 def test_the_map_costs_a_fixed_number_of_queries(client, query, queries, django_assert_num_queries):
-    # columns, cell counts, practice totals, practices with themes; + 1 per chosen facet to check
+    # content version, columns, practices with themes; + 1 per chosen facet to check
+    index_built()
     with django_assert_num_queries(queries):
         assert client.get(f"/evidence-map/{query}").status_code == 200
 

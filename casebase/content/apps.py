@@ -10,14 +10,18 @@ class ContentConfig(AppConfig):
         from casebase.content.history import register_models
 
         register_models()
-        self.retire_cached_pages_on_every_change()
+        self.track_every_change()
 
-    def retire_cached_pages_on_every_change(self):
-        """Bulk updates send no signal: those call casebase.caching.content_changed() too."""
+    def track_every_change(self):
+        """A new content version and retired cached pages on every change. Bulk updates send
+        no signal: those call casebase.caching.content_changed() too."""
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from casebase.caching import content_changed
+        from casebase.content.models import ContentVersion
 
         for model in self.get_models(include_auto_created=True):  # m2m links too
+            if model is ContentVersion:
+                continue
             for signal in (post_save, post_delete, m2m_changed):
                 signal.connect(content_changed, sender=model, dispatch_uid=f"pages-{model}")

@@ -4,13 +4,17 @@ Several values within one facet combine with OR; different facets with AND. To-m
 only at published practice applications and outcomes, so a draft can never widen a result.
 """
 
+import heapq
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import django_filters
 from django import forms
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
+from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import search
+from casebase.content import catalogue, search
 from casebase.content.models import (
     CaseStudy,
     Indicator,
@@ -180,93 +184,90 @@ class Facet:
     name: str
     label: str
     options: list[Option]
+    hidden: int = 0  # options left out of a long facet
+
+    @property
+    def shown(self) -> int:
+        return len(self.options)
 
     @property
     def selected(self) -> list[Option]:
         return [option for option in self.options if option.selected]
 
 
-@dataclass(frozen=True)
-class Counter:
-    """How to count one facet: over which rows, grouped by which value and label."""
-
-    rows: str  # "case_study", "application" or "outcome"
-    value: str
-    label: str | None = None  # None: the label comes from the filter's choices
-    order: str | None = None
+FACETS = ("sector", "theme", "practice", "type", "region", "indicator", "direction", "evidence")
+# A facet with more options than this shows the ones with the most results (and any chosen):
+# thousands of checkboxes help no one, on a phone or a screen reader least of all.
+MOST_OPTIONS = 30
 
 
-FACET_COUNTERS = {
-    "sector": Counter(
-        "case_study",
-        "organisation__type__sector__slug",
-        "organisation__type__sector__name",
-        "organisation__type__sector__position",
-    ),
-    "theme": Counter(
-        "application", "practice__theme__slug", "practice__theme__name", "practice__theme__position"
-    ),
-    "practice": Counter("application", "practice__slug", "practice__name"),
-    "type": Counter("case_study", "organisation__type__slug", "organisation__type__name"),
-    "region": Counter("case_study", "organisation__region", "organisation__region"),
-    "indicator": Counter("outcome", "indicator__slug", "indicator__name"),
-    "direction": Counter("outcome", "direction"),
-    "evidence": Counter("outcome", "evidence"),
-}
+class Selection:
+    """A reader's filters over the catalogue index: the case studies each active filter lets
+    through, as a set. Combining them, counting facets and taking a page costs no query; a
+    full-text search costs one."""
+
+    def __init__(self, filterset: CaseStudyFilter, index: catalogue.CatalogueIndex):
+        filterset.is_valid()  # cleans the form; invalid values are left out, as in filterset.qs
+        self.filterset, self.index = filterset, index
+        data = filterset.form.cleaned_data
+        self.sets: dict[str, Bits] = {}
+        for name in FACETS:
+            if chosen := selected_values(filterset, name):
+                self.sets[name] = index.any_of(name, chosen)
+        self.query = (data.get("q") or "").strip()
+        self.found: catalogue.SearchResult | None = None
+        if self.query:
+            self.found = catalogue.search(index, self.query)
+            self.sets["q"] = self.found.members
+        for name, bound in (("year_from", "since"), ("year_to", "until")):
+            if data.get(name) is not None:
+                self.sets[name] = index.covering(**{bound: int(data[name])})
+
+    def members(self, leaving_out: str | None = None) -> Bits:
+        """The selected case studies, or those every filter but `leaving_out`'s own selects."""
+        others = [bits for name, bits in self.sets.items() if name != leaving_out]
+        return self.index.all.intersection(*others) if others else self.index.all
+
+    def positions(self, sort: str) -> Callable[[int, int], list[int]]:
+        """How to read a slice of the selection, in the order `sort` names."""
+        members = self.members()
+        if sort == "relevance":
+            return lambda start, stop: self.found.first(members, stop)[start:]
+        if sort in self.index.orderings:
+            return partial(self.index.orderings[sort].slice, members)
+        return lambda start, stop: list(members[start:stop])
 
 
-def without_facet(filterset: CaseStudyFilter, facet: str) -> QuerySet:
-    """The filterset's results under every active filter except `facet`'s own."""
-    queryset = filterset.queryset
-    for name, value in filterset.form.cleaned_data.items():
-        if (
-            name != facet
-            and value not in (None, "", [], ())
-            and (not hasattr(value, "exists") or value)
-        ):
-            queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
-
-
-def facet_counts(filterset: CaseStudyFilter) -> list[Facet]:
+def facet_counts(selection: Selection) -> list[Facet]:
     """Every facet's options, each with how many results choosing it would give under the other
-    active filters. One query per facet, whatever the number of results."""
-    filterset.is_valid()  # cleans the form; invalid values are left out, as in filterset.qs
-    return [count_facet(filterset, name, counter) for name, counter in FACET_COUNTERS.items()]
+    active filters."""
+    return [count_facet(selection, name) for name in FACETS]
 
 
-def count_facet(filterset: CaseStudyFilter, name: str, counter: Counter) -> Facet:
-    case_studies = without_facet(filterset, name).values("pk")
-    rows, case_study = {
-        "case_study": (CaseStudy.objects.filter(pk__in=case_studies), "pk"),
-        "application": (
-            PracticeApplication.objects.published().filter(case_study__in=case_studies),
-            "case_study",
-        ),
-        "outcome": (Outcome.objects.published().filter(case_study__in=case_studies), "case_study"),
-    }[counter.rows]
-    fields = [counter.value] + ([counter.label] if counter.label else [])
-    grouped = (
-        rows.exclude(**{counter.value: ""})
-        .order_by(*([counter.order] if counter.order else []), *fields)
-        .values(*fields)
-        .annotate(n=Count(case_study, distinct=True))
-    )
-    choices = dict(filterset.filters[name].extra.get("choices") or [])
-    chosen = selected_values(filterset, name)
+def count_facet(selection: Selection, name: str) -> Facet:
+    others = selection.members(leaving_out=name)
+    values = selection.index.facets[name]
+    if others is selection.index.all:  # no other filter: the counts are the sets' sizes
+        counts = [len(value.members) for value in values]
+    else:
+        counts = [others.intersection_cardinality(value.members) for value in values]
+    listed = [i for i, count in enumerate(counts) if count]
+    chosen = selected_values(selection.filterset, name)
+    hidden = 0
+    if len(listed) > MOST_OPTIONS:
+        most = heapq.nlargest(MOST_OPTIONS, listed, key=counts.__getitem__)  # ties: first
+        picked = set(most)
+        more = [i for i in listed if i not in picked and values[i].value in chosen]
+        hidden, listed = len(listed) - len(most) - len(more), most + more
     options = [
-        Option(
-            value=str(row[counter.value]),
-            label=str(row[counter.label] if counter.label else choices[row[counter.value]]),
-            count=row["n"],
-            selected=str(row[counter.value]) in chosen,
-        )
-        for row in grouped
+        Option(values[i].value, values[i].label, counts[i], values[i].value in chosen)
+        for i in listed
     ]
     shown = {option.value for option in options}
     # A chosen option that now gives nothing stays visible, so the reader can untick it.
     options += [Option(value, value, 0, True) for value in sorted(chosen - shown)]
-    return Facet(name=name, label=filterset.filters[name].label, options=options)
+    label = selection.filterset.filters[name].label
+    return Facet(name=name, label=label, options=options, hidden=hidden)
 
 
 def selected_values(filterset: CaseStudyFilter, name: str) -> set[str]:

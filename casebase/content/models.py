@@ -5,6 +5,8 @@ creates is public until they say so. Public code reads through each QuerySet's `
 which also hides children whose parent (case study, person, practice) is not published.
 """
 
+import secrets
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -48,8 +50,47 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"  # was public, taken down: kept for the record
 
 
+# What `published()` means, as conditions reached through a path ("case_study__", say), so that
+# a record whose publication depends on others joins them rather than filtering by a subquery
+# over every published row (which at 100,000 case studies reads a million applications).
+
+
+def published_case_study(path: str = "") -> Q:
+    return Q(
+        **{
+            f"{path}status": Status.PUBLISHED,
+            f"{path}organisation__status": Status.PUBLISHED,
+            f"{path}source__status": Status.PUBLISHED,
+        }
+    )
+
+
+def published_part(path: str = "", *, case_study: bool = True) -> Q:
+    """Parts of a case study are public only when they and their case study are.
+    `case_study=False` when the case study is known to be published (a prefetch hanging off
+    published case studies): joining back to it would only cost the planner time."""
+    own = Q(**{f"{path}status": Status.PUBLISHED})
+    return own & published_case_study(f"{path}case_study__") if case_study else own
+
+
+def published_outcome(path: str = "", *, case_study: bool = True) -> Q:
+    return published_part(path, case_study=case_study) & Q(
+        **{f"{path}source__status": Status.PUBLISHED}
+    )
+
+
+def published_application(path: str = "", *, case_study: bool = True) -> Q:
+    return published_part(path, case_study=case_study) & Q(
+        **{
+            f"{path}practice__status": Status.PUBLISHED,
+            f"{path}practice__theme__status": Status.PUBLISHED,
+        }
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, *, within_case_study: bool = False):
+        """`within_case_study` only matters to parts of case studies (see published_part)."""
         return self.filter(status=Status.PUBLISHED)
 
 
@@ -57,7 +98,7 @@ class SourcedQuerySet(PublishableQuerySet):
     """Records that cite a source: a claim is public only with its source, as every claim
     shows its source."""
 
-    def published(self):
+    def published(self, *, within_case_study: bool = False):
         return super().published().filter(source__status=Status.PUBLISHED)
 
 
@@ -404,15 +445,11 @@ class Practice(Publishable):
 
 class CaseStudyQuerySet(PublishableQuerySet):
     def published(self):
-        return self.filter(
-            status=Status.PUBLISHED,
-            organisation__status=Status.PUBLISHED,
-            source__status=Status.PUBLISHED,
-        )
+        return self.filter(published_case_study())
 
     def for_catalogue(self, *, drafts: bool = False):
-        """A list row: organisation, sector, practices and results, in four queries.
-        `drafts`: include draft parts too, for the staff preview."""
+        """A list row of published case studies: organisation, sector, practices and results,
+        in four queries. `drafts`: include draft parts too, for the staff preview."""
         return self.select_related("organisation__type__sector").prefetch_related(
             models.Prefetch(
                 "applications",
@@ -467,9 +504,10 @@ class CaseStudyQuerySet(PublishableQuerySet):
 
 
 def visible(model, drafts: bool) -> models.QuerySet:
-    """Published records, or, for a staff preview, everything not withdrawn."""
+    """The parts of case studies being prefetched: published ones (the case studies are), or,
+    for a staff preview, everything not withdrawn."""
     if not drafts:
-        return model.objects.published()
+        return model.objects.published(within_case_study=True)
     if hasattr(model, "status"):
         return model.objects.exclude(status=Status.WITHDRAWN)
     return model.objects.all()
@@ -563,27 +601,19 @@ class CaseStudyPerson(models.Model):
 class CaseStudyPartQuerySet(PublishableQuerySet):
     """Parts of a case study are public only when they and their case study are."""
 
-    def published(self):
-        return self.filter(
-            status=Status.PUBLISHED,
-            case_study__status=Status.PUBLISHED,
-            case_study__organisation__status=Status.PUBLISHED,
-            case_study__source__status=Status.PUBLISHED,
-        )
+    def published(self, *, within_case_study: bool = False):
+        """`within_case_study`: the case study is known to be published (see published_part)."""
+        return self.filter(published_part(case_study=not within_case_study))
 
 
 class OutcomeQuerySet(CaseStudyPartQuerySet):
-    def published(self):
-        return super().published().filter(source__status=Status.PUBLISHED)
+    def published(self, *, within_case_study: bool = False):
+        return self.filter(published_outcome(case_study=not within_case_study))
 
 
 class PracticeApplicationQuerySet(CaseStudyPartQuerySet):
-    def published(self):
-        return (
-            super()
-            .published()
-            .filter(practice__status=Status.PUBLISHED, practice__theme__status=Status.PUBLISHED)
-        )
+    def published(self, *, within_case_study: bool = False):
+        return self.filter(published_application(case_study=not within_case_study))
 
 
 class PracticeApplication(Publishable):
@@ -832,10 +862,10 @@ def _display_value(grade, value, indicator: Indicator) -> str:
 
 
 class ContributionQuerySet(models.QuerySet):
-    def published(self):
+    def published(self, *, within_case_study: bool = False):
         return self.filter(
-            application__in=PracticeApplication.objects.published(),
-            outcome__in=Outcome.objects.published(),
+            published_application("application__", case_study=not within_case_study),
+            published_outcome("outcome__", case_study=not within_case_study),
         )
 
 
@@ -880,13 +910,11 @@ class Contribution(models.Model):
 
 
 class QuoteQuerySet(SourcedQuerySet):
-    def published(self):
-        return (
-            super()
-            .published()
-            .filter(speaker__status=Status.PUBLISHED)
-            .filter(Q(case_study__isnull=True) | Q(case_study__in=CaseStudy.objects.published()))
-        )
+    def published(self, *, within_case_study: bool = False):
+        quotes = super().published().filter(speaker__status=Status.PUBLISHED)
+        if within_case_study:
+            return quotes
+        return quotes.filter(Q(case_study__isnull=True) | published_case_study("case_study__"))
 
 
 class Quote(Publishable):
@@ -1076,3 +1104,32 @@ class Correction(Publishable):
 
     def __str__(self) -> str:
         return f"Correction of {self.made_on:%d %B %Y}"
+
+
+class ContentVersion(models.Model):
+    """One row whose token every change to content replaces, inside the change's own
+    transaction. What is derived from the content and kept in memory (the catalogue index) is
+    rebuilt when the token differs.
+
+    A random token, not a counter: a rolled-back change takes its token with it, so a token
+    always names one state of the content, and two states never share one.
+    """
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="content_version_one_row")]
+
+    def __str__(self) -> str:
+        return self.token
+
+    @classmethod
+    def current(cls) -> str | None:
+        """None when the row is missing (a database flushed by a test): nothing to key by."""
+        return cls.objects.filter(pk=1).values_list("token", flat=True).first()
+
+    @classmethod
+    def bump(cls) -> None:
+        token = secrets.token_hex(16)
+        if not cls.objects.filter(pk=1).update(token=token):
+            cls.objects.update_or_create(pk=1, defaults={"token": token})

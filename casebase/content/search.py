@@ -144,6 +144,29 @@ def matching(queryset: QuerySet, query: str, ranked: dict | None = None) -> Quer
     )
 
 
+def ranked_matches(query: str) -> list[tuple[int, float]]:
+    """(case study id, rank) of every published case study matching every word of `query`,
+    higher ranks more relevant, in one query. An empty query matches nothing."""
+    terms = words(query)
+    if not terms:
+        return []
+    if is_postgres():
+        search = SearchQuery(" ".join(terms), search_type="plain", config="english")
+        return list(
+            SearchDocument.objects.filter(search_vector=search).values_list(
+                "pk", SearchRank(F("search_vector"), search)
+            )
+        )
+    with connection.cursor() as cursor:
+        # bm25() is lower for better matches; negated so both backends rank descending.
+        cursor.execute(
+            f"SELECT rowid, -bm25({FTS_TABLE}, {SQLITE_WEIGHTS}) FROM {FTS_TABLE} "
+            f"WHERE {FTS_TABLE} MATCH %s",
+            (fts5_query(terms),),
+        )
+        return cursor.fetchall()
+
+
 def sqlite_ranks(match: str) -> str:
     """A temporary table of every matching case study and its rank, filled by one full-text
     query, for the catalogue to filter and sort on.

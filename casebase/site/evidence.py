@@ -6,17 +6,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from django.db.models import Count, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
+from pyroaring import FrozenBitMap as Bits
 
-from casebase.content.models import (
-    Indicator,
-    Outcome,
-    Practice,
-    PracticeApplication,
-    Sector,
-)
+from casebase.content.catalogue import EMPTY, CatalogueIndex
+from casebase.content.filters import Selection
+from casebase.content.models import Indicator, Outcome, Practice, Sector
 
 VIEWS = {"sector": "By sector", "outcome": "By area of results"}
 
@@ -60,19 +56,18 @@ class EvidenceMap:
     groups: list[Group]
 
 
-def evidence_map(view: str, case_studies: QuerySet, params: QueryDict) -> EvidenceMap:
-    """The map over `case_studies` (already filtered); `params` are the reader's filters, which
-    every cell's link carries over."""
+def evidence_map(view: str, selection: Selection, params: QueryDict) -> EvidenceMap:
+    """The map over the reader's selection; `params` are the reader's filters, which every
+    cell's link carries over. Counts come from the catalogue index, so each cell's count is the
+    catalogue's for its link."""
     columns = column_choices(view)
-    counts = count_cells(view, case_studies)
-    totals = dict(
-        PracticeApplication.objects.published()
-        .filter(case_study__in=case_studies)
-        .order_by()
-        .values("practice")
-        .annotate(n=Count("case_study", distinct=True))
-        .values_list("practice", "n")
-    )
+    index, selected = selection.index, selection.members()
+    column_members = {
+        column.key: index.members("sector", column.key)
+        if view == "sector"
+        else index.areas.get(column.key, EMPTY)
+        for column in columns
+    }
     groups: dict[str, Group] = {}
     for practice in (
         Practice.objects.published()
@@ -82,16 +77,17 @@ def evidence_map(view: str, case_studies: QuerySet, params: QueryDict) -> Eviden
         group = groups.setdefault(
             practice.theme.slug, Group(practice.theme.name, practice.theme.slug)
         )
+        applied = selected & index.members("practice", practice.slug)
         cells = [
             Cell(
-                count=counts.get((practice.pk, column.key), 0),
+                count=applied.intersection_cardinality(column_members[column.key]),
                 url=catalogue_link(params, view, practice.slug, column.filters),
                 label=f"{practice.name}: {column.heading}",
             )
             for column in columns
         ]
         total = Cell(
-            count=totals.get(practice.pk, 0),
+            count=len(applied),
             url=catalogue_link(params, view, practice.slug, {}),
             label=f"{practice.name}: all",
         )
@@ -111,34 +107,6 @@ def column_choices(view: str) -> list[Column]:
         ]
     sectors = Sector.objects.order_by("position", "name").values_list("slug", "name")
     return [Column(slug, name, {"sector": [slug]}) for slug, name in sectors]
-
-
-def count_cells(view: str, case_studies: QuerySet) -> dict[tuple[int, str], int]:
-    """Distinct case studies per (practice, column), in one query."""
-    if view == "outcome":
-        # A case study counts where it applied the practice and reported a result in the area.
-        rows = (
-            Outcome.objects.published()
-            .filter(
-                case_study__in=case_studies,
-                case_study__applications__in=PracticeApplication.objects.published(),
-            )
-            .values_list("case_study__applications__practice", "indicator__area")
-        )
-    else:
-        rows = (
-            PracticeApplication.objects.published()
-            .filter(case_study__in=case_studies)
-            .values_list("practice", "case_study__organisation__type__sector__slug")
-        )
-    first, second = rows.query.values_select
-    grouped = (
-        rows.order_by()
-        .values(first, second)
-        .annotate(n=Count("case_study", distinct=True))
-        .values_list(first, second, "n")
-    )
-    return {(practice, column): n for practice, column, n in grouped}
 
 
 # The facets a cell sets itself; the reader's other filters carry over.
@@ -173,24 +141,23 @@ class Spread:
         return [self.counts.get((direction, key), 0) for key, _ in self.evidence]
 
 
-def result_spread(applications) -> Spread:
-    """From applications whose case studies carry `published_outcomes` (no extra query)."""
-    cells: dict[tuple[str, str], set[int]] = defaultdict(set)
-    by_direction: dict[str, set[int]] = defaultdict(set)
-    without_result = 0
-    for application in applications:
-        outcomes = application.case_study.published_outcomes
-        if not outcomes:
-            without_result += 1
-        for outcome in outcomes:
-            cells[(outcome.direction, outcome.evidence)].add(application.case_study_id)
-            by_direction[outcome.direction].add(application.case_study_id)
-    used = {evidence for _, evidence in cells}
+def result_spread(index: CatalogueIndex, applied: Bits) -> Spread:
+    """Over the case studies in `applied` (those that applied a practice), from the index."""
+    counts = {
+        key: count
+        for key, members in index.results.items()
+        if (count := applied.intersection_cardinality(members))
+    }
+    with_result = Bits.union(EMPTY, *index.results.values())
+    used = {evidence for _, evidence in counts}
     return Spread(
         directions=list(Outcome.Direction.choices),
         evidence=[(key, label) for key, label in Outcome.Evidence.choices if key in used],
-        counts={key: len(ids) for key, ids in cells.items()},
-        any_evidence={direction: len(ids) for direction, ids in by_direction.items()},
-        without_result=without_result,
-        organisations=len(applications),
+        counts=counts,
+        any_evidence={
+            direction: applied.intersection_cardinality(index.members("direction", direction))
+            for direction, _ in Outcome.Direction.choices
+        },
+        without_result=len(applied - with_result),
+        organisations=len(applied),
     )

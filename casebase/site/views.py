@@ -2,11 +2,12 @@
 
 import json
 from collections import defaultdict
+from functools import partial
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, F, Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,8 +16,8 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
-from casebase.content import search
-from casebase.content.filters import SORTS, CaseStudyFilter, facet_counts
+from casebase.content import catalogue, search
+from casebase.content.filters import SORTS, CaseStudyFilter, Selection, facet_counts
 from casebase.content.models import (
     CaseStudy,
     Contribution,
@@ -42,15 +43,11 @@ PAGE_SIZE = 20
 CONTROLS = {"sort", "page"}
 
 
-def sectors_with_counts():
-    published = Q(
-        organisation_types__organisations__case_studies__status=Status.PUBLISHED,
-        organisation_types__organisations__status=Status.PUBLISHED,
-    )
-    # Meta.ordering does not apply to aggregating queries: order explicitly.
-    return Sector.objects.annotate(
-        case_study_count=Count("organisation_types__organisations__case_studies", filter=published)
-    ).order_by("position", "name")
+def sectors_with_counts(index: catalogue.CatalogueIndex) -> list[Sector]:
+    sectors = list(Sector.objects.order_by("position", "name"))
+    for sector in sectors:
+        sector.case_study_count = len(index.members("sector", sector.slug))
+    return sectors
 
 
 class Breadcrumbs:
@@ -67,8 +64,9 @@ class HomeView(TemplateView):
     template_name = "site/home.html"
 
     def get_context_data(self, **kwargs):
+        index = catalogue.current()
         return super().get_context_data(
-            sectors=sectors_with_counts(),
+            sectors=sectors_with_counts(index),
             themes=PracticeTheme.objects.published()
             .annotate(
                 practice_count=Count("practices", filter=Q(practices__status=Status.PUBLISHED))
@@ -78,9 +76,37 @@ class HomeView(TemplateView):
             .filter(is_headline=True)
             .select_related("sector", "source")
             .order_by("sector__position", "position"),
-            case_study_count=CaseStudy.objects.published().count(),
+            case_study_count=len(index.all),
             **kwargs,
         )
+
+
+class Results:
+    """Case studies picked from the catalogue index, as Paginator reads them: a count, and
+    slices whose rows `fetch` reads by case study id (one query per page, plus prefetches)."""
+
+    def __init__(self, count: int, positions, index: catalogue.CatalogueIndex, fetch):
+        self._count, self.positions, self.index, self.fetch = count, positions, index, fetch
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, bounds: slice) -> list:
+        ids = self.index.id_at(self.positions(bounds.start or 0, bounds.stop))
+        found = self.fetch(ids)
+        return [found[pk] for pk in ids if pk in found]
+
+
+def paginated(items, request, per_page: int = PAGE_SIZE):
+    """Out-of-range or malformed page numbers show the nearest page, never an error."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def page_numbers(page):
+    return page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
 
 
 class CaseStudyListView(ListView):
@@ -91,11 +117,16 @@ class CaseStudyListView(ListView):
 
     def get_queryset(self):
         self.filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
+        self.selection = Selection(self.filterset, catalogue.current())
         # The query as the filter used it: a rejected one (say, with a NUL byte) is no search.
-        self.filterset.is_valid()
-        self.query = (self.filterset.form.cleaned_data.get("q") or "").strip()
+        self.query = self.selection.query
         self.sort = self.chosen_sort()
-        return self.sorted(self.filterset.qs).for_catalogue()
+        return Results(
+            len(self.selection.members()),
+            self.selection.positions(self.sort),
+            self.selection.index,
+            CaseStudy.objects.published().for_catalogue().in_bulk,
+        )
 
     def chosen_sort(self) -> str:
         default = "relevance" if self.query else "organisation"
@@ -104,23 +135,6 @@ class CaseStudyListView(ListView):
             return default
         return sort
 
-    def sorted(self, queryset):
-        if self.sort == "outcomes":
-            published = Q(outcomes__status=Status.PUBLISHED)
-            queryset = queryset.annotate(outcome_count=Count("outcomes", filter=published))
-        return queryset.order_by(
-            *{
-                "relevance": ["-search_rank", "organisation__name"],
-                "organisation": ["organisation__name", "title"],
-                "recent": [  # undated stories last, on SQLite and PostgreSQL alike
-                    F("period_end").desc(nulls_last=True),
-                    F("period_start").desc(nulls_last=True),
-                    "organisation__name",
-                ],
-                "outcomes": ["-outcome_count", "organisation__name"],
-            }[self.sort]
-        )
-
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         page = context["object_list"]
@@ -128,10 +142,8 @@ class CaseStudyListView(ListView):
         for study in page:
             study.passage = passages.get(study.pk)
         page_obj = context["page_obj"]
-        context["page_numbers"] = page_obj.paginator.get_elided_page_range(
-            page_obj.number, on_each_side=1, on_ends=1
-        )
-        facets = facet_counts(self.filterset)
+        context["page_numbers"] = page_numbers(page_obj)
+        facets = facet_counts(self.selection)
         return {
             **context,
             "filterset": self.filterset,
@@ -186,10 +198,8 @@ class CaseStudyListView(ListView):
         return notices
 
     def paginate_queryset(self, queryset, page_size):
-        """Out-of-range or malformed page numbers show the nearest page, never an error."""
-        paginator = Paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get("page"))
-        return paginator, page, page.object_list, page.has_other_pages()
+        page = paginated(queryset, self.request, page_size)
+        return page.paginator, page, page.object_list, page.has_other_pages()
 
 
 class CaseStudyDetailView(Breadcrumbs, DetailView):
@@ -256,45 +266,34 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             found.setdefault(outcome.source_id, outcome.source)
         return [source for source in found.values() if source.is_published]
 
-    def related(self, study, limit: int = 3):
-        """Other case studies sharing the most practices with this one."""
-        practices = [application.practice_id for application in study.published_applications]
-        shared = Count(
-            "applications",
-            filter=Q(
-                applications__practice__in=practices,
-                applications__status=Status.PUBLISHED,
-                applications__practice__status=Status.PUBLISHED,
-            ),
-        )
-        return (
-            CaseStudy.objects.published()
-            .exclude(pk=study.pk)
-            .annotate(shared=shared)
-            .filter(shared__gt=0)
-            .select_related("organisation__type__sector")
-            .order_by("-shared", "organisation__name")[:limit]
-        )
+    def related(self, study, limit: int = 3) -> list[CaseStudy]:
+        """Other case studies sharing the most practices with this one, each with `shared`."""
+        index = catalogue.current()
+        position = index.positions.get(study.pk)  # None for a draft in preview
+        practices = [application.practice.slug for application in study.published_applications]
+        shared = dict(index.related(position, practices, limit))
+        ids = index.id_at(shared)
+        found = CaseStudy.objects.published().select_related("organisation__type__sector")
+        related = found.in_bulk(ids)
+        for other_position, pk in zip(shared, ids, strict=True):
+            if pk in related:
+                related[pk].shared = shared[other_position]
+        return [related[pk] for pk in ids if pk in related]
 
 
 class PracticeListView(ListView):
     template_name = "content/practice_list.html"
 
     def get_queryset(self):
-        practices = (
-            Practice.objects.published()
-            .annotate(
-                case_study_count=Count(
-                    "applications__case_study",
-                    filter=Q(applications__in=PracticeApplication.objects.published()),
-                    distinct=True,
-                )
-            )
-            .order_by("name")
-        )
-        return PracticeTheme.objects.published().prefetch_related(
+        practices = Practice.objects.published().order_by("name")
+        themes = PracticeTheme.objects.published().prefetch_related(
             Prefetch("practices", queryset=practices, to_attr="published_practices")
         )
+        index = catalogue.current()
+        for theme in themes:
+            for practice in theme.published_practices:
+                practice.case_study_count = len(index.members("practice", practice.slug))
+        return themes
 
 
 class PracticeDetailView(Breadcrumbs, DetailView):
@@ -305,30 +304,49 @@ class PracticeDetailView(Breadcrumbs, DetailView):
         return Practice.objects.published().select_related("theme")
 
     def get_context_data(self, **kwargs):
+        index = catalogue.current()
+        applied = index.members("practice", self.object.slug)
+        # Sector by sector, organisations A to Z within each.
+        in_sectors = [applied & sector.members for sector in index.facets["sector"]]
+        applications = Results(
+            len(applied),
+            partial(catalogue.concatenated, in_sectors),
+            index,
+            self.applications_of,
+        )
+        page = paginated(applications, self.request)
+        return super().get_context_data(
+            applications=page.object_list,
+            page_obj=page,
+            page_numbers=page_numbers(page),
+            spread=evidence.result_spread(index, applied),
+            **kwargs,
+        )
+
+    def applications_of(self, case_study_ids: list[int]) -> dict[int, PracticeApplication]:
         applications = (
             PracticeApplication.objects.published()
-            .filter(practice=self.object)
+            .filter(practice=self.object, case_study__in=case_study_ids)
             .select_related("case_study__organisation__type__sector")
             .prefetch_related(
+                # Hanging off published applications: their case studies are published.
                 Prefetch(
                     "case_study__outcomes",
-                    queryset=Outcome.objects.published().select_related(
+                    queryset=Outcome.objects.published(within_case_study=True).select_related(
                         "indicator", "baseline_grade", "result_grade"
                     ),
                     to_attr="published_outcomes",
                 ),
                 Prefetch(
                     "contributions",
-                    queryset=Contribution.objects.published().select_related("outcome"),
+                    queryset=Contribution.objects.published(within_case_study=True).select_related(
+                        "outcome"
+                    ),
                     to_attr="published_contributions",
                 ),
             )
-            .order_by("case_study__organisation__type__sector__position", "case_study__title")
         )
-        applications = list(applications)
-        return super().get_context_data(
-            applications=applications, spread=evidence.result_spread(applications), **kwargs
-        )
+        return {application.case_study_id: application for application in applications}
 
 
 class SectorDetailView(Breadcrumbs, DetailView):
@@ -339,21 +357,32 @@ class SectorDetailView(Breadcrumbs, DetailView):
 
     def get_context_data(self, **kwargs):
         sector = self.object
+        studies = self.case_studies()
         return super().get_context_data(
             findings=Finding.objects.published().filter(sector=sector).select_related("source"),
             recommendations=Recommendation.objects.published().filter(sector=sector),
             testimonials=Testimonial.objects.published()
             .filter(sector=sector)
             .select_related("person", "source"),
-            case_studies=CaseStudy.objects.published()
-            .filter(organisation__type__sector=sector)
-            .for_catalogue()
-            .order_by("organisation__name"),
+            case_studies=studies,
+            case_study_pages=page_numbers(studies),
             quotes=Quote.objects.published()
             .filter(sector=sector, case_study__isnull=True)
             .select_related("speaker"),
             **kwargs,
         )
+
+    def case_studies(self):
+        """The sector's case studies, organisation A to Z, a page at a time."""
+        index = catalogue.current()
+        members = index.members("sector", self.object.slug)
+        studies = Results(
+            len(members),
+            lambda start, stop: list(members[start:stop]),
+            index,
+            CaseStudy.objects.published().for_catalogue().in_bulk,
+        )
+        return paginated(studies, self.request)
 
 
 class OrganisationDetailView(Breadcrumbs, DetailView):
@@ -426,7 +455,7 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
         filters = self.request.GET.copy()
         filters.pop("by", None)
         return super().get_context_data(
-            map=evidence.evidence_map(view, filterset.qs, filters),
+            map=evidence.evidence_map(view, Selection(filterset, catalogue.current()), filters),
             views=evidence.VIEWS,
             view=view,
             sector_column=1 if view == "sector" else 0,  # "sectors with evidence"

@@ -3,6 +3,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from casebase.content import planner
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             first, created = generate_synthetic(case_studies=case_studies, seed=seed)
         except SyntheticError as error:
             raise CommandError(str(error)) from error
+        planner.refresh_statistics()
         seconds = time.perf_counter() - started
         parts = ", ".join(f"{created[model]:,} {label}" for model, label in PARTS.items())
         self.stdout.write(

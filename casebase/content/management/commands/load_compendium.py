@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from casebase.content import planner
 from casebase.content.compendium import CompendiumError, load_compendium
 
 
@@ -22,4 +23,5 @@ class Command(BaseCommand):
             summary = load_compendium(keep_edits=keep_edits)
         except CompendiumError as error:
             raise CommandError(f"Nothing was loaded. {error}") from error
+        planner.refresh_statistics()
         self.stdout.write(summary)
