@@ -3,7 +3,7 @@
 import pytest
 from django.http import QueryDict
 
-from casebase.content import catalogue
+from casebase.content import catalogue, filters
 from casebase.content.filters import CaseStudyFilter, Selection, facet_counts
 from casebase.content.models import CaseStudy, PracticeApplication, Status
 
@@ -126,3 +126,15 @@ def test_a_chosen_option_that_now_gives_nothing_stays_visible_to_untick():
     sector = facets("sector=education&practice=flat-structure")["sector"]
     education = next(o for o in sector.options if o.value == "education")
     assert education.selected and education.count == 0
+    assert education.label == "Education"  # its name, not its slug
+
+
+def test_a_long_facet_lists_the_options_with_the_most_results_and_the_chosen(monkeypatch):
+    everything = facets("")["practice"].options  # the practice facet lists every practice
+    monkeypatch.setattr(filters, "MOST_OPTIONS", 3)
+    practice = facets("practice=flat-structure")["practice"]
+    top = sorted(everything, key=lambda option: -option.count)[:3]
+    assert [o.value for o in practice.options[:3]] == [o.value for o in top]
+    assert [o.value for o in practice.options if o.selected] == ["flat-structure"]
+    listed = len(practice.options)
+    assert practice.hidden == len(everything) - listed

@@ -184,11 +184,7 @@ class Facet:
     name: str
     label: str
     options: list[Option]
-    hidden: int = 0  # options left out of a long facet
-
-    @property
-    def shown(self) -> int:
-        return len(self.options)
+    hidden: int = 0  # options with fewer results left out of a long facet
 
     @property
     def selected(self) -> list[Option]:
@@ -265,7 +261,10 @@ def count_facet(selection: Selection, name: str) -> Facet:
     ]
     shown = {option.value for option in options}
     # A chosen option that now gives nothing stays visible, so the reader can untick it.
-    options += [Option(value, value, 0, True) for value in sorted(chosen - shown)]
+    labels = {value.value: value.label for value in values if value.value in chosen}
+    options += [
+        Option(value, labels.get(value, value), 0, True) for value in sorted(chosen - shown)
+    ]
     label = selection.filterset.filters[name].label
     return Facet(name=name, label=label, options=options, hidden=hidden)
 
