@@ -134,7 +134,7 @@ class CatalogueIndex:
                 planes.append(carry)
         others = self.all - Bits([] if position is None else [position])
         found: list[tuple[int, int]] = []
-        for shared in range(len(practices), 0, -1):
+        for shared in range(min(len(practices), 2 ** len(planes) - 1), 0, -1):
             exactly = others
             for i, plane in enumerate(planes):
                 exactly = exactly & plane if shared >> i & 1 else exactly - plane

@@ -41,6 +41,10 @@ class AnyValueMultipleChoiceField(forms.MultipleChoiceField):
     def valid_value(self, value) -> bool:
         return "\x00" not in str(value)
 
+    def to_python(self, value) -> list[str]:
+        """An empty value (`region=`) chooses nothing, as an empty search searches nothing."""
+        return [item for item in super().to_python(value) if item]
+
 
 class AnyValueMultipleFilter(django_filters.MultipleChoiceFilter):
     field_class = AnyValueMultipleChoiceField
