@@ -191,7 +191,7 @@ def search(index: CatalogueIndex, query: str) -> SearchResult:
         found = SearchResult(Bits(by_relevance), by_relevance)
     index.searches[key] = found  # most recent last
     while len(index.searches) > KEPT_SEARCHES:
-        del index.searches[next(iter(index.searches))]
+        index.searches.pop(next(iter(index.searches)), None)  # safe if a thread beat us
     return found
 
 
