@@ -261,23 +261,25 @@ def manage(python: Path, env: dict, *arguments: str, extra_env: dict | None = No
     return result.stdout
 
 
+def shell_json(python: Path, env: dict, code: str, marker: str, **extra_env: str):
+    """Run `code` in `manage.py shell` and read the JSON it prints after `marker`."""
+    output = manage(
+        python, env, "shell", "--verbosity", "0", "--command", code, extra_env=extra_env
+    )
+    return json.loads(marked_line(output, marker))
+
+
 def create_editors(python: Path, env: dict, count: int) -> list:
     if count == 0:
         return []
-    output = manage(
+    accounts = shell_json(
         python,
         env,
-        "shell",
-        "--verbosity",
-        "0",
-        "--command",
         CREATE_EDITORS,
-        extra_env={
-            "LOAD_EDITOR_COUNT": str(count),
-            "LOAD_PASSWORD_PREFIX": secrets.token_urlsafe(18) + "-",
-        },
+        "LOAD-EDITORS ",
+        LOAD_EDITOR_COUNT=str(count),
+        LOAD_PASSWORD_PREFIX=secrets.token_urlsafe(18) + "-",
     )
-    accounts = json.loads(marked_line(output, "LOAD-EDITORS "))
     for username, _, pk, slug in accounts:
         print(f"{username} (Publishers) edits case study {pk} ({slug})")
     return accounts
@@ -286,17 +288,7 @@ def create_editors(python: Path, env: dict, count: int) -> list:
 def count_saves(python: Path, env: dict, accounts: list) -> dict:
     if not accounts:
         return {}
-    output = manage(
-        python,
-        env,
-        "shell",
-        "--verbosity",
-        "0",
-        "--command",
-        COUNT_SAVES,
-        extra_env={"LOAD_ACCOUNTS": json.dumps(accounts)},
-    )
-    return json.loads(marked_line(output, "LOAD-SAVES "))
+    return shell_json(python, env, COUNT_SAVES, "LOAD-SAVES ", LOAD_ACCOUNTS=json.dumps(accounts))
 
 
 def marked_line(output: str, marker: str) -> str:
