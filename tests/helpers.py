@@ -1,6 +1,7 @@
 """Helpers for tests: driving the admin as a person would, and pinning query counts."""
 
 from django.contrib.auth.models import Group
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
@@ -13,8 +14,10 @@ SQLITE_RANKING = 3 if connection.vendor == "sqlite" else 0
 
 def index_built() -> None:
     """Build the catalogue index before a pinned count (it is built once per change to content,
-    not per request) and drop its kept searches, so a search is counted as a first one."""
+    not per request) and drop its kept searches and the kept result rows, so a search is counted
+    as a first one and a catalogue page as the first to show its rows."""
     catalogue.current().searches.clear()
+    caches["rows"].clear()
 
 
 def member_of(group: str, django_user_model) -> Client:

@@ -44,11 +44,12 @@ def page_cache(request, settings):
     settings.PAGE_CACHE_SECONDS = 3600
     if request.param == "redis":
         settings.CACHES = {
+            **settings.CACHES,
             "default": {
                 "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": REDIS_URL,
                 "KEY_PREFIX": f"test-{uuid.uuid4().hex}",  # no run sees another's pages
-            }
+            },
         }
         cache.set("ping", "pong")
         assert cache.get("ping") == "pong", f"Redis must be running at {REDIS_URL}"

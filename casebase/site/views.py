@@ -2,6 +2,7 @@
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from functools import partial
 
 from django.contrib.admin.views.decorators import staff_member_required
@@ -36,7 +37,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from casebase.site import charts, citations, evidence, structured_data
+from casebase.site import charts, citations, evidence, rows, structured_data
 
 PAGE_SIZE = 20
 # Parameters the catalogue understands besides its filters.
@@ -125,7 +126,7 @@ class CaseStudyListView(ListView):
             len(self.selection.members()),
             self.selection.positions(self.sort),
             self.selection.index,
-            CaseStudy.objects.published().for_catalogue().in_bulk,
+            partial(rows.rows_by_id, content_version=self.selection.index.token),
         )
 
     def chosen_sort(self) -> str:
@@ -137,10 +138,10 @@ class CaseStudyListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = context["object_list"]
-        passages = search.highlights([study.pk for study in page], self.query) if self.query else {}
-        for study in page:
-            study.passage = passages.get(study.pk)
+        if self.query:
+            page = context["object_list"]
+            passages = search.highlights([row.pk for row in page], self.query)
+            context["object_list"] = [replace(row, passage=passages.get(row.pk)) for row in page]
         page_obj = context["page_obj"]
         context["page_numbers"] = page_numbers(page_obj)
         facets = facet_counts(self.selection)

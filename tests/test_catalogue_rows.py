@@ -1,0 +1,73 @@
+"""The catalogue's result rows, rendered once per content version (casebase/site/rows.py): a kept
+row reads exactly as a fresh one, costs no query, and is never shown after a change to content;
+the passage a search highlights is the reader's own, never kept."""
+
+import re
+
+import pytest
+from django.core.cache import caches
+
+from casebase.content.models import CaseStudy, Practice, Status
+from casebase.site import rows
+from tests.helpers import index_built
+
+pytestmark = pytest.mark.django_db
+
+CATALOGUE = "/case-studies/"
+
+
+def results(client, url: str = CATALOGUE, **params) -> str:
+    """The list of results on a catalogue page, as HTML."""
+    html = client.get(url, params).content.decode()
+    return re.search(r'<ul class="govuk-list cb-results">(.*?)\n      </ul>', html, re.S).group(1)
+
+
+def test_a_kept_row_reads_exactly_as_a_freshly_rendered_one(client):
+    index_built()
+    fresh = results(client)
+    assert len(caches["rows"]._cache) == CaseStudy.objects.published().count()
+    assert results(client) == fresh
+
+
+def test_rows_shown_once_cost_no_query_on_any_later_page_that_lists_them(
+    client, django_assert_num_queries
+):
+    index_built()
+    client.get(CATALOGUE)
+    with django_assert_num_queries(1):  # the content version; every row is kept
+        client.get(CATALOGUE, {"sort": "recent"})
+    with django_assert_num_queries(2):  # + validating the chosen sector
+        client.get(CATALOGUE, {"sector": "healthcare"})
+
+
+def test_a_correction_shows_on_the_next_request(client):
+    study = CaseStudy.objects.get(slug="norfolk")
+    results(client)
+    study.title = "Norfolk: a corrected title"
+    study.save()
+    assert "Norfolk: a corrected title" in results(client)
+
+
+def test_a_withdrawn_practice_leaves_every_kept_row_at_once(client):
+    practice = Practice.objects.get(slug="visible-leadership")
+    assert f'href="{practice.get_absolute_url()}"' in results(client)
+    practice.status = Status.DRAFT
+    practice.save()
+    assert f'href="{practice.get_absolute_url()}"' not in results(client)
+
+
+def test_the_passage_a_search_highlights_is_not_kept(client):
+    summary_shown = results(client, region="Norfolk")
+    assert "cb-passage" not in summary_shown
+    first = results(client, q="Norfolk")
+    assert "<mark>norfolk</mark>" in first.lower()
+    later = results(client, q="Norfolk council")
+    assert "<mark>council</mark>" in later.lower()
+    assert results(client, region="Norfolk") == summary_shown
+
+
+def test_nothing_is_kept_without_a_content_version(client):
+    caches["rows"].clear()
+    study = CaseStudy.objects.published().first()
+    assert rows.rows_by_id([study.pk], content_version=None)[study.pk].pk == study.pk
+    assert not caches["rows"]._cache
