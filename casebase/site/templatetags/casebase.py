@@ -1,7 +1,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from casebase.content.models import Outcome
@@ -43,6 +43,36 @@ def direction_tag(outcome: Outcome) -> str:
         '<strong class="govuk-tag {}">{}</strong>',
         DIRECTION_COLOURS[outcome.direction],
         DIRECTION_WORDS.get(outcome.direction, outcome.get_direction_display()),
+    )
+
+
+CHECKBOX = (
+    '<div class="govuk-checkboxes__item">'
+    '<input class="govuk-checkboxes__input" id="{0}-{1}" name="{0}" type="checkbox" value="{2}"{3}>'
+    '<label class="govuk-label govuk-checkboxes__label" for="{0}-{1}">{4} '
+    '<span class="cb-count">({5})</span></label></div>'
+)
+
+
+@register.simple_tag
+def facet_checkboxes(facet) -> SafeString:
+    """A catalogue facet's options as GOV.UK checkboxes, each with its count. Built here rather
+    than in a template loop: a catalogue page shows about a hundred, and the template engine's
+    lookups for their seven variables each were a third of the page's time."""
+    return format_html_join(
+        "\n",
+        CHECKBOX,
+        (
+            (
+                facet.name,
+                number,
+                option.value,
+                " checked" * option.selected,
+                option.label,
+                option.count,
+            )
+            for number, option in enumerate(facet.options, 1)
+        ),
     )
 
 
