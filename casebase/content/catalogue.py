@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import numpy as np
 from django.db.models import Aggregate, Count, Max, Min, TextField
 from pyroaring import FrozenBitMap as Bits
 
@@ -39,6 +40,9 @@ from casebase.content.search import words as search_words
 NO_END = 9999  # an ongoing period reaches every later year
 KEPT_SEARCHES = 16
 EMPTY = Bits()
+# Facets with one value per case study (its organisation's): counted in one pass over the
+# selection, however many values they have (regions run to thousands).
+SINGLE_VALUED = ("sector", "type", "region")
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class CatalogueIndex:
     orderings: dict[str, Ordering]
     positions: dict[int, int] = field(init=False)
     all: Bits = field(init=False)
+    totals: dict[str, np.ndarray] = field(init=False)  # each facet value's number of members
+    owners: dict[str, np.ndarray] = field(init=False)  # SINGLE_VALUED: position -> value index
     searches: dict[tuple[str, ...], "SearchResult"] = field(init=False, default_factory=dict)
 
     def __post_init__(self):
@@ -92,10 +98,44 @@ class CatalogueIndex:
         self._values = {
             name: {value.value: value for value in values} for name, values in self.facets.items()
         }
+        self._numbers = {
+            name: {value.value: number for number, value in enumerate(values)}
+            for name, values in self.facets.items()
+        }
+        self.totals = {
+            name: np.array([len(value.members) for value in values], dtype=np.int64)
+            for name, values in self.facets.items()
+        }
+        self.owners = {}
+        for name in SINGLE_VALUED:
+            values = self.facets[name]
+            owner = np.full(len(self.ids), len(values), dtype=np.int32)  # none: a last bucket
+            for number, value in enumerate(values):
+                owner[as_array(value.members)] = number
+            self.owners[name] = owner
 
     def members(self, facet: str, value: str) -> Bits:
         found = self._values[facet].get(value)
         return found.members if found else EMPTY
+
+    def value_number(self, facet: str, value: str) -> int | None:
+        """The value's place among the facet's options (None: no case study has it)."""
+        return self._numbers[facet].get(value)
+
+    def label(self, facet: str, value: str) -> str:
+        found = self._values[facet].get(value)
+        return found.label if found else value
+
+    def counts(self, facet: str, within: Bits) -> np.ndarray:
+        """How many of `within` have each of the facet's values, in the facet's order."""
+        if within is self.all:
+            return self.totals[facet]
+        values = self.facets[facet]
+        owner = self.owners.get(facet)
+        if owner is not None:
+            return np.bincount(owner[as_array(within)], minlength=len(values) + 1)[:-1]
+        counted = (within.intersection_cardinality(value.members) for value in values)
+        return np.fromiter(counted, dtype=np.int64, count=len(values))
 
     def any_of(self, facet: str, values: Iterable[str]) -> Bits:
         return Bits.union(EMPTY, *(self.members(facet, value) for value in values))
@@ -142,6 +182,10 @@ class CatalogueIndex:
             if len(found) == limit:
                 break
         return found
+
+
+def as_array(members: Bits) -> np.ndarray:
+    return np.frombuffer(members.to_array(), dtype=np.uint32)
 
 
 def concatenated(parts: list[Bits], start: int, stop: int) -> list[int]:

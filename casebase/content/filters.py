@@ -4,12 +4,12 @@ Several values within one facet combine with OR; different facets with AND. To-m
 only at published practice applications and outcomes, so a draft can never widen a result.
 """
 
-import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
 import django_filters
+import numpy as np
 from django import forms
 from django.db.models import Q, QuerySet
 from pyroaring import FrozenBitMap as Bits
@@ -245,29 +245,31 @@ def facet_counts(selection: Selection) -> list[Facet]:
 
 
 def count_facet(selection: Selection, name: str) -> Facet:
-    others = selection.members(leaving_out=name)
     values = selection.index.facets[name]
-    if others is selection.index.all:  # no other filter: the counts are the sets' sizes
-        counts = [len(value.members) for value in values]
-    else:
-        counts = [others.intersection_cardinality(value.members) for value in values]
-    listed = [i for i, count in enumerate(counts) if count]
+    counts = selection.index.counts(name, within=selection.members(leaving_out=name))
     chosen = selected_values(selection.filterset, name)
+    listed = np.flatnonzero(counts).tolist()  # the options with results, in the facet's order
     hidden = 0
     if len(listed) > MOST_OPTIONS:
-        most = heapq.nlargest(MOST_OPTIONS, listed, key=counts.__getitem__)  # ties: first
+        most = np.argsort(-counts, kind="stable")[:MOST_OPTIONS].tolist()  # ties: first
         picked = set(most)
-        more = [i for i in listed if i not in picked and values[i].value in chosen]
-        hidden, listed = len(listed) - len(most) - len(more), most + more
+        more = [
+            i
+            for value in chosen
+            if (i := selection.index.value_number(name, value)) is not None
+            and counts[i]
+            and i not in picked
+        ]
+        hidden, listed = len(listed) - len(most) - len(more), most + sorted(more)
     options = [
-        Option(values[i].value, values[i].label, counts[i], values[i].value in chosen)
+        Option(values[i].value, values[i].label, int(counts[i]), values[i].value in chosen)
         for i in listed
     ]
     shown = {option.value for option in options}
     # A chosen option that now gives nothing stays visible, so the reader can untick it.
-    labels = {value.value: value.label for value in values if value.value in chosen}
     options += [
-        Option(value, labels.get(value, value), 0, True) for value in sorted(chosen - shown)
+        Option(value, selection.index.label(name, value), 0, True)
+        for value in sorted(chosen - shown)
     ]
     label = selection.filterset.filters[name].label
     return Facet(name=name, label=label, options=options, hidden=hidden)
