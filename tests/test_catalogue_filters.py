@@ -1,5 +1,7 @@
 """The catalogue's FilterSet on its own: OR within a facet, AND across, counts that agree."""
 
+import re
+
 import pytest
 from django.http import QueryDict
 
@@ -138,3 +140,16 @@ def test_a_long_facet_lists_the_options_with_the_most_results_and_the_chosen(mon
     assert [o.value for o in practice.options if o.selected] == ["flat-structure"]
     listed = len(practice.options)
     assert practice.hidden == len(everything) - listed
+
+
+def test_facet_options_are_escaped_checked_and_labelled_on_the_page(client):
+    organisation = CaseStudy.objects.get(slug="norfolk").organisation
+    organisation.region = 'East <b>"Anglia"</b> & more'
+    organisation.save()
+    html = client.get("/case-studies/", {"region": organisation.region}).content.decode()
+    assert "<b>" not in html
+    escaped = "East &lt;b&gt;&quot;Anglia&quot;&lt;/b&gt; &amp; more"
+    box = re.search(rf'<input [^>]*id="(region-\d+)"[^>]*value="{escaped}"( checked)?>', html)
+    assert box.group(2) == " checked"
+    label = rf'<label [^>]*for="{box.group(1)}">{escaped} <span class="cb-count">\(1\)</span>'
+    assert re.search(label, html)

@@ -1,7 +1,8 @@
 import json
+from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from casebase.content.models import Outcome
@@ -46,34 +47,29 @@ def direction_tag(outcome: Outcome) -> str:
     )
 
 
-CHECKBOX = (
-    '<div class="govuk-checkboxes__item">'
-    '<input class="govuk-checkboxes__input" id="{0}-{1}" name="{0}" type="checkbox" value="{2}"{3}>'
-    '<label class="govuk-label govuk-checkboxes__label" for="{0}-{1}">{4} '
-    '<span class="cb-count">({5})</span></label></div>'
-)
-
-
 @register.simple_tag
 def facet_checkboxes(facet) -> SafeString:
     """A catalogue facet's options as GOV.UK checkboxes, each with its count. Built here rather
-    than in a template loop: a catalogue page shows about a hundred, and the template engine's
-    lookups for their seven variables each were a third of the page's time."""
-    return format_html_join(
-        "\n",
-        CHECKBOX,
-        (
-            (
-                facet.name,
-                number,
-                option.value,
-                " checked" * option.selected,
-                option.label,
-                option.count,
-            )
+    than in a template loop: a catalogue page shows about a hundred, and rendering them through
+    the template engine (or format_html, escaping every part of every one) was a third of the
+    page's time. Values and labels are escaped once each, and kept; counts are numbers."""
+    name = escape(facet.name)
+    return mark_safe(
+        "\n".join(
+            '<div class="govuk-checkboxes__item">'
+            f'<input class="govuk-checkboxes__input" id="{name}-{number}" name="{name}" '
+            f'type="checkbox" value="{value}"{" checked" * option.selected}>'
+            f'<label class="govuk-label govuk-checkboxes__label" for="{name}-{number}">{label} '
+            f'<span class="cb-count">({int(option.count)})</span></label></div>'
             for number, option in enumerate(facet.options, 1)
-        ),
+            for value, label in [escaped_option(option.value, option.label)]
+        )
     )
+
+
+@lru_cache(maxsize=20_000)
+def escaped_option(value: str, label: str) -> tuple[str, str]:
+    return escape(value), escape(label)
 
 
 @register.filter
