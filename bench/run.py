@@ -189,9 +189,12 @@ def report(measured: dict, built: dict, rates: dict, command: str) -> str:
         f"cores ({platform.machine()}), Python {platform.python_version()}.",
         "Server time is the whole Django request in-process (middleware, view, template), page "
         "cache off; each page warmed up, then timed repeatedly. Queries: SQL statements per "
-        "request. First: the page's first request (for a search, its first ranking of the "
-        "matches, which the catalogue index then keeps). The catalogue index is built once per "
-        "change to content, before the pages are timed, and timed on its own.",
+        "request, warm. First: the page's first request (for a search, its first ranking of the "
+        "matches, which the catalogue index then keeps; for a catalogue page, rendering rows no "
+        "page has shown yet, 3 more queries, which each worker then keeps until content "
+        "changes). The catalogue index is built once per change to content, before the pages "
+        "are timed, and timed on its own. On PostgreSQL a statement is prepared once it has "
+        "run five times on a connection (`DATABASE_PREPARED_STATEMENTS`).",
         "",
     ]
     for database, sizes in measured.items():

@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
+
+from casebase.content.models import CaseStudy
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -96,3 +99,36 @@ def test_production_settings_pass_the_deploy_checks(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def postgres_options(**env: str) -> str:
+    code = (
+        "import casebase.settings as s; "
+        "print(sorted(s.DATABASES['default'].get('OPTIONS', {}).items()))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": "postgres://casebase@127.0.0.1:5432/casebase", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_prepares_statements_unless_told_not_to():
+    assert postgres_options() == "[('prepare_threshold', 5), ('server_side_binding', True)]"
+    assert postgres_options(DATABASE_PREPARED_STATEMENTS="0") == "[]"
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL prepares statements")
+def test_a_statement_run_five_times_on_a_connection_is_prepared_for_the_next():
+    for _ in range(6):
+        list(CaseStudy.objects.published().filter(slug="norfolk"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any("content_casestudy" in statement and "slug" in statement for statement in prepared)

@@ -69,6 +69,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     sector = django_filters.ModelMultipleChoiceFilter(
         field_name="organisation__type__sector__slug",
+        distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
         queryset=Sector.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -90,6 +91,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     )
     type = django_filters.ModelMultipleChoiceFilter(
         field_name="organisation__type__slug",
+        distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
         queryset=OrganisationType.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -97,6 +99,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     )
     region = AnyValueMultipleFilter(
         field_name="organisation__region",
+        distinct=False,  # one organisation per case study: nothing to de-duplicate
         widget=forms.CheckboxSelectMultiple,
         label="Region",
     )
