@@ -65,27 +65,30 @@ def having(queryset: QuerySet, children: QuerySet, value) -> QuerySet:
     return queryset.filter(pk__in=children) if value else queryset
 
 
+# Querysets as callables (django-filter calls them when it builds the form class, once): every
+# request copies the filters, and copying a callable is free where copying a queryset is not.
+# Unordered: they only check the chosen slugs, and an organisation type's order is a join.
 class CaseStudyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
     sector = django_filters.ModelMultipleChoiceFilter(
         field_name="organisation__type__sector__slug",
         distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
-        queryset=Sector.objects.all(),
+        queryset=lambda request: Sector.objects.order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Sector",
     )
     practice = django_filters.ModelMultipleChoiceFilter(
         method="filter_practice",
         to_field_name="slug",
-        queryset=Practice.objects.published(),
+        queryset=lambda request: Practice.objects.published().order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Practice",
     )
     theme = django_filters.ModelMultipleChoiceFilter(
         method="filter_theme",
         to_field_name="slug",
-        queryset=PracticeTheme.objects.published(),
+        queryset=lambda request: PracticeTheme.objects.published().order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Practice theme",
     )
@@ -93,7 +96,7 @@ class CaseStudyFilter(django_filters.FilterSet):
         field_name="organisation__type__slug",
         distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
-        queryset=OrganisationType.objects.all(),
+        queryset=lambda request: OrganisationType.objects.order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Type of organisation",
     )
@@ -106,7 +109,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     indicator = django_filters.ModelMultipleChoiceFilter(
         method="filter_indicator",
         to_field_name="slug",
-        queryset=Indicator.objects.all(),
+        queryset=lambda request: Indicator.objects.order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="What was measured",
     )
