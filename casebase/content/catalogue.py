@@ -95,9 +95,6 @@ class CatalogueIndex:
     def __post_init__(self):
         self.positions = {pk: position for position, pk in enumerate(self.ids)}
         self.all = Bits(range(len(self.ids)))
-        self._values = {
-            name: {value.value: value for value in values} for name, values in self.facets.items()
-        }
         self._numbers = {
             name: {value.value: number for number, value in enumerate(values)}
             for name, values in self.facets.items()
@@ -115,16 +112,16 @@ class CatalogueIndex:
             self.owners[name] = owner
 
     def members(self, facet: str, value: str) -> Bits:
-        found = self._values[facet].get(value)
-        return found.members if found else EMPTY
+        number = self.value_number(facet, value)
+        return EMPTY if number is None else self.facets[facet][number].members
 
     def value_number(self, facet: str, value: str) -> int | None:
         """The value's place among the facet's options (None: no case study has it)."""
         return self._numbers[facet].get(value)
 
     def label(self, facet: str, value: str) -> str:
-        found = self._values[facet].get(value)
-        return found.label if found else value
+        number = self.value_number(facet, value)
+        return value if number is None else self.facets[facet][number].label
 
     def counts(self, facet: str, within: Bits) -> np.ndarray:
         """How many of `within` have each of the facet's values, in the facet's order."""
