@@ -6,8 +6,8 @@ import pytest
 from django.http import QueryDict
 
 from casebase.content import catalogue, filters
-from casebase.content.filters import CaseStudyFilter, Selection, facet_counts
-from casebase.content.models import CaseStudy, PracticeApplication, Status
+from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
+from casebase.content.models import CaseStudy, Practice, PracticeApplication, Sector, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ def results(query: str) -> set[str]:
 
 
 def facets(query: str) -> dict:
-    filterset = CaseStudyFilter(QueryDict(query), queryset=CaseStudy.objects.published())
-    selection = Selection(filterset, catalogue.current())
+    index = catalogue.current()
+    selection = Selection(CatalogueForm(QueryDict(query), index), index)
     return {facet.name: facet for facet in facet_counts(selection)}
 
 
@@ -122,6 +122,46 @@ def test_an_unknown_value_is_reported_and_the_rest_still_applies():
     )
     assert "practice" in filterset.errors
     assert set(filterset.qs.values_list("slug", flat=True)) == in_sector("education")
+
+
+def errors(form) -> dict[str, list[str]]:
+    return {name: list(messages) for name, messages in form.errors.items()}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "practice=no-such-practice&sector=education",
+        "sector=Education",  # a name is not a slug
+        "theme=nope&type=nope&indicator=nope",
+        "practice=flat-structure&practice=nope",
+        "region=anywhere&direction=sideways&year_from=abc",
+        "sector=education&practice=flat-structure",
+    ],
+)
+def test_the_catalogue_form_refuses_just_what_the_filters_refuse(query):
+    """The index checks model facets with a lookup where the filters run a query: the same
+    fields in error, in the same words."""
+    filterset = CaseStudyFilter(QueryDict(query), queryset=CaseStudy.objects.published())
+    assert errors(CatalogueForm(QueryDict(query), catalogue.current())) == errors(filterset.form)
+
+
+def test_a_draft_practice_cannot_be_chosen_and_a_new_sector_can_at_once():
+    practice = Practice.objects.get(slug="flat-structure")
+    practice.status = Status.DRAFT
+    practice.save()  # as an editor would: the content version changes
+    Sector.objects.create(name="Policing", slug="policing")
+    form = CatalogueForm(QueryDict("practice=flat-structure&sector=policing"), catalogue.current())
+    assert list(form.errors) == ["practice"]
+    assert "flat-structure is not one of the available choices" in form.errors["practice"][0]
+    policing = next(o for o in facets("sector=policing")["sector"].options if o.value == "policing")
+    assert (policing.label, policing.count, policing.selected) == ("Policing", 0, True)
+
+
+def test_an_empty_model_facet_chooses_nothing():
+    form = CatalogueForm(QueryDict("sector=&practice="), catalogue.current())
+    assert form.is_valid()
+    assert not Selection(form, catalogue.current()).sets
 
 
 def test_a_chosen_option_that_now_gives_nothing_stays_visible_to_untick():

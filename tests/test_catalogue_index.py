@@ -13,7 +13,7 @@ from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
 from casebase.content import catalogue, filters, search
-from casebase.content.filters import CaseStudyFilter, Selection, facet_counts
+from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
@@ -41,7 +41,8 @@ def filterset(query: str) -> CaseStudyFilter:
 
 
 def select(query: str, index: catalogue.CatalogueIndex | None = None) -> Selection:
-    return Selection(filterset(query), index or catalogue.current())
+    index = index or catalogue.current()
+    return Selection(CatalogueForm(QueryDict(query), index), index)
 
 
 def index_ids(query: str, index: catalogue.CatalogueIndex | None = None) -> set[int]:

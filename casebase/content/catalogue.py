@@ -94,6 +94,8 @@ class CatalogueIndex:
     token: str | None
     ids: list[int]  # position -> case study id
     facets: dict[str, list[Value]]  # in the order readers see the options
+    # Every option a reader may choose, with its label, whether or not a case study has it.
+    labels: dict[str, dict[str, str]]
     since: list[tuple[int, Bits]]  # (latest year a case study covers, who), ascending
     until: list[tuple[int, Bits]]  # (earliest year it covers, who), ascending
     results: dict[tuple[str, str], Bits]  # (direction, evidence) of a published outcome
@@ -133,8 +135,7 @@ class CatalogueIndex:
         return self._numbers[facet].get(value)
 
     def label(self, facet: str, value: str) -> str:
-        number = self.value_number(facet, value)
-        return value if number is None else self.facets[facet][number].label
+        return self.labels[facet].get(value, value)
 
     def counts(self, facet: str, within: Bits) -> np.ndarray:
         """How many of `within` have each of the facet's values, in the facet's order."""
@@ -367,17 +368,19 @@ def build(token: str | None) -> CatalogueIndex:
             earliest[position] = min(year, earliest.get(position, year))
             latest[position] = max(year, latest.get(position, year))
 
+    options = facet_options(sets["region"])
     return CatalogueIndex(
         token=token,
         ids=ids,
         facets={
             name: [
                 Value(value, label, sets[name][value])
-                for value, label in options
+                for value, label in choices
                 if value and value in sets[name]
             ]
-            for name, options in facet_options(sets["region"]).items()
+            for name, choices in options.items()
         },
+        labels={name: dict(choices) for name, choices in options.items()},
         since=by_year(latest),
         until=by_year(earliest),
         results=unions(((group[2], group[3]), group[4]) for group in groups),

@@ -5,7 +5,7 @@ only at published practice applications and outcomes, so a draft can never widen
 """
 
 import copy
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import cache, partial
 
@@ -13,6 +13,7 @@ import django_filters
 import numpy as np
 from django import forms
 from django.db.models import Q, QuerySet
+from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
 from casebase.content import catalogue, search
@@ -49,6 +50,19 @@ class AnyValueMultipleChoiceField(forms.MultipleChoiceField):
 
 class AnyValueMultipleFilter(django_filters.MultipleChoiceFilter):
     field_class = AnyValueMultipleChoiceField
+
+
+class KnownValueMultipleChoiceField(AnyValueMultipleChoiceField):
+    """Accepts the values in `known`, which each form sets: the catalogue's model facets, checked
+    against the options its index read (a dictionary lookup), not by a query per request."""
+
+    default_error_messages = {
+        "invalid_choice": forms.ModelMultipleChoiceField.default_error_messages["invalid_choice"]
+    }
+    known: Container[str] = frozenset()
+
+    def valid_value(self, value) -> bool:
+        return value in self.known
 
 
 def published_applications(practices: Q) -> QuerySet:
@@ -192,6 +206,35 @@ def covers_years(*, since: int | None = None, until: int | None = None) -> Q:
     return period | Q(pk__in=published_outcomes(dated))
 
 
+# --- The catalogue's form --------------------------------------------------------------------
+
+# Facets whose options are rows: the filters check a choice with a query, the catalogue with its
+# index, which read every option (with case studies or not) when it was built.
+MODEL_FACETS = ("sector", "practice", "theme", "type", "indicator")
+
+
+def checked_by_index(filter_form: type[forms.Form]) -> type[forms.Form]:
+    fields = {
+        name: KnownValueMultipleChoiceField(
+            label=filter_form.base_fields[name].label, required=False
+        )
+        for name in MODEL_FACETS
+    }
+    return type("CheckedByIndexForm", (filter_form,), fields)
+
+
+class CatalogueForm(checked_by_index(CaseStudyFilter.form_class())):
+    """The filters' form as the catalogue and the evidence map read it: the same fields, labels
+    and messages, with each model facet's choices checked against the catalogue index. A
+    sector's slug is a dictionary lookup, where a query (built by the ORM, then run) cost a
+    tenth of a catalogue page, for every facet chosen."""
+
+    def __init__(self, data: QueryDict, index: catalogue.CatalogueIndex):
+        super().__init__(data)
+        for name in MODEL_FACETS:
+            self.fields[name].known = index.labels[name]
+
+
 # --- Facet counts ---------------------------------------------------------------------------
 
 
@@ -226,13 +269,13 @@ class Selection:
     through, as a set. Combining them, counting facets and taking a page costs no query; a
     full-text search costs one."""
 
-    def __init__(self, filterset: CaseStudyFilter, index: catalogue.CatalogueIndex):
-        filterset.is_valid()  # cleans the form; invalid values are left out, as in filterset.qs
-        self.filterset, self.index = filterset, index
-        data = filterset.form.cleaned_data
+    def __init__(self, form: CatalogueForm, index: catalogue.CatalogueIndex):
+        form.is_valid()  # cleans the form; invalid values are left out, as in filterset.qs
+        self.form, self.index = form, index
+        data = form.cleaned_data
         self.sets: dict[str, Bits] = {}
         for name in FACETS:
-            if chosen := selected_values(filterset, name):
+            if chosen := selected_values(form, name):
                 self.sets[name] = index.any_of(name, chosen)
         self.query = (data.get("q") or "").strip()
         self.found: catalogue.SearchResult | None = None
@@ -267,7 +310,7 @@ def facet_counts(selection: Selection) -> list[Facet]:
 def count_facet(selection: Selection, name: str) -> Facet:
     values = selection.index.facets[name]
     counts = selection.index.counts(name, within=selection.members(leaving_out=name))
-    chosen = selected_values(selection.filterset, name)
+    chosen = selected_values(selection.form, name)
     listed = np.flatnonzero(counts).tolist()  # the options with results, in the facet's order
     hidden = 0
     if len(listed) > MOST_OPTIONS:
@@ -291,14 +334,9 @@ def count_facet(selection: Selection, name: str) -> Facet:
         Option(value, selection.index.label(name, value), 0, True)
         for value in sorted(chosen - shown)
     ]
-    label = selection.filterset.filters[name].label
+    label = selection.form.fields[name].label
     return Facet(name=name, label=label, options=options, hidden=hidden)
 
 
-def selected_values(filterset: CaseStudyFilter, name: str) -> set[str]:
-    value = filterset.form.cleaned_data.get(name)
-    # Nothing chosen: a model field cleans that to queryset.none(), whose truth an ORM query
-    # (compiled, then skipped) would tell: a fifth of a catalogue page, five fields over.
-    if value is None or isinstance(value, QuerySet):
-        return set()
-    return {getattr(item, "slug", item) for item in value}
+def selected_values(form: CatalogueForm, name: str) -> set[str]:
+    return set(form.cleaned_data.get(name) or ())

@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.content import catalogue, search
-from casebase.content.filters import SORTS, CaseStudyFilter, Selection, facet_counts
+from casebase.content.filters import SORTS, CatalogueForm, Selection, facet_counts
 from casebase.content.models import (
     CaseStudy,
     Contribution,
@@ -117,8 +117,9 @@ class CaseStudyListView(ListView):
     paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        self.filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
-        self.selection = Selection(self.filterset, catalogue.current())
+        index = catalogue.current()
+        self.form = CatalogueForm(self.request.GET, index)
+        self.selection = Selection(self.form, index)
         # The query as the filter used it: a rejected one (say, with a NUL byte) is no search.
         self.query = self.selection.query
         self.sort = self.chosen_sort()
@@ -147,7 +148,7 @@ class CaseStudyListView(ListView):
         facets = facet_counts(self.selection)
         return {
             **context,
-            "filterset": self.filterset,
+            "form": self.form,
             "facets": facets,
             "active": self.active_filters(facets),
             "query": self.query,
@@ -156,7 +157,7 @@ class CaseStudyListView(ListView):
                 key: label for key, label in SORTS.items() if key != "relevance" or self.query
             },
             "notices": self.notices(),
-            "filtered": any(self.request.GET.getlist(name) for name in self.filterset.filters),
+            "filtered": any(self.request.GET.getlist(name) for name in self.form.fields),
         }
 
     def active_filters(self, facets) -> list[tuple[str, str, str]]:
@@ -169,9 +170,9 @@ class CaseStudyListView(ListView):
         if self.query:
             active.insert(0, ("Search", f"“{self.query}”", self.without("q", None)))
         for name in ("year_from", "year_to"):
-            year = self.filterset.form.cleaned_data.get(name)
+            year = self.form.cleaned_data.get(name)
             if year is not None:
-                label = self.filterset.filters[name].label
+                label = self.form.fields[name].label
                 active.append((label, str(int(year)), self.without(name, None)))
         return active
 
@@ -184,12 +185,12 @@ class CaseStudyListView(ListView):
     def notices(self) -> list[str]:
         """What the reader asked for that we could not use, in words."""
         notices = [
-            f"{self.filterset.filters[name].label}: {' '.join(errors)} It was ignored."
-            for name, errors in self.filterset.errors.items()
+            f"{self.form.fields[name].label}: {' '.join(errors)} It was ignored."
+            for name, errors in self.form.errors.items()
         ]
         if self.query and not search.words(self.query):
             notices.append(f"“{self.query}” has no words to search for: try a name or a practice.")
-        unknown = set(self.request.GET) - set(self.filterset.filters) - CONTROLS
+        unknown = set(self.request.GET) - set(self.form.fields) - CONTROLS
         notices += [f"“{name}” is not a filter here and was ignored." for name in sorted(unknown)]
         if self.request.GET.get("sort") and self.request.GET["sort"] != self.sort:
             notices.append(
@@ -452,19 +453,20 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
         if view not in evidence.VIEWS:
             notices.append(f"“{view}” is not a view of the map; showing it by sector.")
             view = "sector"
-        filterset = CaseStudyFilter(self.request.GET, queryset=CaseStudy.objects.published())
+        index = catalogue.current()
+        form = CatalogueForm(self.request.GET, index)
         filters = self.request.GET.copy()
         filters.pop("by", None)
         return super().get_context_data(
-            map=evidence.evidence_map(view, Selection(filterset, catalogue.current()), filters),
+            map=evidence.evidence_map(view, Selection(form, index), filters),
             views=evidence.VIEWS,
             view=view,
             sector_column=1 if view == "sector" else 0,  # "sectors with evidence"
             filters=filters,
             notices=notices
             + [
-                f"{filterset.filters[name].label}: {' '.join(errors)} It was ignored."
-                for name, errors in filterset.errors.items()
+                f"{form.fields[name].label}: {' '.join(errors)} It was ignored."
+                for name, errors in form.errors.items()
             ],
             **kwargs,
         )
