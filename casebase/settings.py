@@ -205,13 +205,6 @@ else:
 # The catalogue's result rows, rendered once per content version (casebase/site/rows.py), kept
 # in each process's memory: about 3 KB a row. Not while developing, so a template edit shows.
 ROW_CACHE_ENTRIES = int(os.environ.get("ROW_CACHE_ENTRIES", "0" if DEBUG else "5000"))
-CACHES["rows"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache"
-    if ROW_CACHE_ENTRIES
-    else "django.core.cache.backends.dummy.DummyCache",
-    "LOCATION": "catalogue-rows",
-    "OPTIONS": {"MAX_ENTRIES": ROW_CACHE_ENTRIES},
-}
 # Public pages are cached (casebase/caching.py) unless this is 0; off while developing, so a
 # template edit shows at once. Any content change retires every cached page immediately.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "86400"))

@@ -1,11 +1,11 @@
 """Helpers for tests: driving the admin as a person would, and pinning query counts."""
 
 from django.contrib.auth.models import Group
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 
 from casebase.content import catalogue
+from casebase.site import rows
 
 # Queries a search adds on SQLite: the ranking of its matches into a temporary table
 # (casebase/content/search.py, sqlite_ranks).
@@ -17,7 +17,7 @@ def index_built() -> None:
     not per request) and drop its kept searches and the kept result rows, so a search is counted
     as a first one and a catalogue page as the first to show its rows."""
     catalogue.current().searches.clear()
-    caches["rows"].clear()
+    rows.kept.clear()
 
 
 def member_of(group: str, django_user_model) -> Client:

@@ -5,7 +5,6 @@ the passage a search highlights is the reader's own, never kept."""
 import re
 
 import pytest
-from django.core.cache import caches
 
 from casebase.content.models import CaseStudy, ContentVersion, Practice, Status
 from casebase.site import rows
@@ -23,7 +22,7 @@ def results(client, url: str = CATALOGUE, **params) -> str:
 
 
 def kept(pk: int) -> rows.Row | None:
-    return caches["rows"].get(f"{ContentVersion.current()}:{pk}")
+    return rows.kept.get_many(ContentVersion.current(), [pk]).get(pk)
 
 
 def test_a_kept_row_reads_exactly_as_a_freshly_rendered_one(client):
@@ -72,8 +71,31 @@ def test_the_passage_a_search_highlights_is_not_kept(client):
 
 
 def test_nothing_is_kept_without_a_content_version(client):
-    caches["rows"].clear()
+    rows.kept.clear()
     study = CaseStudy.objects.published().first()
     assert rows.rows_by_id([study.pk], content_version=None)[study.pk].pk == study.pk
-    assert caches["rows"].get(f"None:{study.pk}") is None
+    assert rows.kept.get_many(None, [study.pk]) == {}
     assert kept(study.pk) is None
+
+
+def row(pk: int) -> rows.Row:
+    return rows.Row(pk=pk, heading="", summary="", details="")
+
+
+def test_a_worker_keeps_the_most_recently_shown_rows_of_the_current_version(settings):
+    settings.ROW_CACHE_ENTRIES = 2
+    kept_rows = rows.KeptRows()
+    kept_rows.set_many("v1", {1: row(1), 2: row(2)})
+    kept_rows.get_many("v1", [1])  # shown again: 2 is now the least recently shown
+    kept_rows.set_many("v1", {3: row(3)})
+    assert set(kept_rows.get_many("v1", [1, 2, 3])) == {1, 3}
+    kept_rows.set_many("v2", {4: row(4)})  # content changed: nothing older is kept
+    assert set(kept_rows.get_many("v2", [1, 3, 4])) == {4}
+    assert kept_rows.get_many("v1", [1, 3, 4]) == {}
+
+
+def test_with_no_entries_allowed_nothing_is_kept(settings):
+    settings.ROW_CACHE_ENTRIES = 0  # as while developing, so a template edit shows at once
+    kept_rows = rows.KeptRows()
+    kept_rows.set_many("v1", {1: row(1)})
+    assert kept_rows.get_many("v1", [1]) == {}
