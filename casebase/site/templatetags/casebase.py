@@ -2,7 +2,7 @@ import json
 from functools import lru_cache
 
 from django import template
-from django.utils.html import escape, format_html
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from casebase.content.models import Outcome
@@ -47,29 +47,71 @@ def direction_tag(outcome: Outcome) -> str:
     )
 
 
+# The catalogue page's repeated parts (its facets and result rows) are built by the tags below
+# rather than by template loops: a page shows about a hundred options and twenty rows, and
+# rendering them node by node through the template engine was most of the page's time.
+
+
 @register.simple_tag
-def facet_checkboxes(facet) -> SafeString:
-    """A catalogue facet's options as GOV.UK checkboxes, each with its count. Built here rather
-    than in a template loop: a catalogue page shows about a hundred, and rendering them through
-    the template engine (or format_html, escaping every part of every one) was a third of the
-    page's time. Values and labels are escaped once each, and kept; counts are numbers."""
-    name = escape(facet.name)
+def facet_filter(facet) -> SafeString:
+    """A catalogue facet as a GOV.UK details component holding its options as checkboxes, each
+    with its count; open when chosen from (the sector always)."""
+    label = escape(facet.label)
+    opened = " open" if facet.selected or facet.name == "sector" else ""
+    hidden = (
+        f'<p class="govuk-hint">Those with the most case studies; {int(facet.hidden)} more with '
+        "fewer are not listed.</p>"
+        if facet.hidden
+        else ""
+    )
     return mark_safe(
-        "\n".join(
-            '<div class="govuk-checkboxes__item">'
-            f'<input class="govuk-checkboxes__input" id="{name}-{number}" name="{name}" '
-            f'type="checkbox" value="{value}"{" checked" * option.selected}>'
-            f'<label class="govuk-label govuk-checkboxes__label" for="{name}-{number}">{label} '
-            f'<span class="cb-count">({int(option.count)})</span></label></div>'
-            for number, option in enumerate(facet.options, 1)
-            for value, label in [escaped_option(option.value, option.label)]
-        )
+        f'<details class="govuk-details cb-facet"{opened}>\n'
+        '<summary class="govuk-details__summary"><span class="govuk-details__summary-text">'
+        f"{label}</span></summary>\n"
+        '<div class="govuk-details__text"><div class="govuk-form-group">'
+        f'<fieldset class="govuk-fieldset"><legend class="govuk-visually-hidden">{label}</legend>\n'
+        f"{hidden}"
+        '<div class="govuk-checkboxes govuk-checkboxes--small" data-module="govuk-checkboxes">\n'
+        f"{facet_checkboxes(facet)}\n"
+        "</div></fieldset></div></div>\n</details>"
+    )
+
+
+def facet_checkboxes(facet) -> str:
+    """Values and labels are escaped once each, and kept; counts are numbers."""
+    name = escape(facet.name)
+    return "\n".join(
+        '<div class="govuk-checkboxes__item">'
+        f'<input class="govuk-checkboxes__input" id="{name}-{number}" name="{name}" '
+        f'type="checkbox" value="{value}"{" checked" * option.selected}>'
+        f'<label class="govuk-label govuk-checkboxes__label" for="{name}-{number}">{label} '
+        f'<span class="cb-count">({int(option.count)})</span></label></div>'
+        for number, option in enumerate(facet.options, 1)
+        for value, label in [escaped_option(option.value, option.label)]
     )
 
 
 @lru_cache(maxsize=20_000)
 def escaped_option(value: str, label: str) -> tuple[str, str]:
     return escape(value), escape(label)
+
+
+@register.simple_tag
+def result_items(rows) -> SafeString:
+    """A catalogue page's results as list items: each row is kept rendered
+    (casebase/site/rows.py) but for the passage a search highlights, shown instead of the
+    summary."""
+    return mark_safe(
+        "\n".join(
+            f'<li class="cb-result">{row.heading}{text(row)}{row.details}</li>' for row in rows
+        )
+    )
+
+
+def text(row) -> str:
+    if row.passage:
+        return f'<p class="govuk-body cb-passage">{conditional_escape(row.passage)}</p>'
+    return f'<p class="govuk-body">{conditional_escape(row.summary)}</p>'
 
 
 @register.filter
