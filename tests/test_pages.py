@@ -4,10 +4,13 @@ shows published records only."""
 import re
 
 import pytest
+from django.core.paginator import Paginator
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape
 
 from casebase.content.models import CaseStudy, Organisation, Person, Practice, Quote, Status
+from casebase.site.views import page_links
 from tests.helpers import index_built
 
 pytestmark = pytest.mark.django_db
@@ -162,6 +165,17 @@ def test_pagination_links_keep_the_filters(client, settings):
         "sector=healthcare" in link and "sector=education" in link and "sort=recent" in link
         for link in links
     )
+
+
+def test_page_links_change_the_page_and_keep_every_other_choice():
+    page = Paginator(range(200), 10).get_page(5)
+    links = page_links(page, QueryDict("page=5&sector=a&sector=b&q=x y"))
+    assert links.previous == "?sector=a&sector=b&q=x+y&page=4"
+    assert links.next == "?sector=a&sector=b&q=x+y&page=6"
+    assert links.numbers[0] == (1, "?sector=a&sector=b&q=x+y&page=1")
+    assert [number for number, link in links.numbers if not link] == [Paginator.ELLIPSIS] * 2
+    first = page_links(Paginator(range(200), 10).get_page(1), QueryDict())
+    assert (first.previous, first.next) == (None, "?page=2")
 
 
 def test_removing_one_choice_keeps_the_others(client):
