@@ -6,6 +6,7 @@ case studies, slices across sets and long facets."""
 import itertools
 from collections import defaultdict
 
+import numpy as np
 import pytest
 from django.db import transaction
 from django.db.models import Count, F, QuerySet
@@ -576,6 +577,15 @@ def test_a_long_facet_lists_its_most_counted_options_and_hides_the_rest(monkeypa
     assert min(shown.values()) >= max(c for v, c in counts.items() if v not in shown)
     assert all(counts[value] == count for value, count in shown.items())
     assert not facet.selected
+
+
+def test_the_most_counted_options_are_those_a_stable_sort_of_every_count_puts_first():
+    random = np.random.default_rng(6)
+    for size in (5, 30, 31, 200, 5000):
+        for high in (2, 5, 1000):  # many ties, some, few
+            counts = random.integers(0, high, size=size)
+            expected = np.argsort(-counts, kind="stable")[:30].tolist()
+            assert filters.most_counted(counts, 30) == expected, (size, high)
 
 
 def test_a_chosen_option_is_listed_even_outside_the_most_counted(monkeypatch):

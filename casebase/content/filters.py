@@ -274,6 +274,7 @@ class Selection:
         self.form, self.index = form, index
         data = form.cleaned_data
         self.sets: dict[str, Bits] = {}
+        self._members: dict[str | None, Bits] = {}
         for name in FACETS:
             if chosen := selected_values(form, name):
                 self.sets[name] = index.any_of(name, chosen)
@@ -287,9 +288,15 @@ class Selection:
                 self.sets[name] = index.covering(**{bound: int(data[name])})
 
     def members(self, leaving_out: str | None = None) -> Bits:
-        """The selected case studies, or those every filter but `leaving_out`'s own selects."""
-        others = [bits for name, bits in self.sets.items() if name != leaving_out]
-        return self.index.all.intersection(*others) if others else self.index.all
+        """The selected case studies, or those every filter but `leaving_out`'s own selects.
+        Kept: most facets are counted within the same set, every filter's."""
+        if leaving_out not in self.sets:
+            leaving_out = None
+        if leaving_out not in self._members:
+            others = [bits for name, bits in self.sets.items() if name != leaving_out]
+            found = self.index.all.intersection(*others) if others else self.index.all
+            self._members[leaving_out] = found
+        return self._members[leaving_out]
 
     def positions(self, sort: str) -> Callable[[int, int], list[int]]:
         """How to read a slice of the selection, in the order `sort` names."""
@@ -311,10 +318,12 @@ def count_facet(selection: Selection, name: str) -> Facet:
     values = selection.index.facets[name]
     counts = selection.index.counts(name, within=selection.members(leaving_out=name))
     chosen = selected_values(selection.form, name)
-    listed = np.flatnonzero(counts).tolist()  # the options with results, in the facet's order
+    with_results = int(np.count_nonzero(counts))
     hidden = 0
-    if len(listed) > MOST_OPTIONS:
-        most = np.argsort(-counts, kind="stable")[:MOST_OPTIONS].tolist()  # ties: first
+    if with_results <= MOST_OPTIONS:
+        listed = np.flatnonzero(counts).tolist()  # in the facet's order
+    else:
+        most = most_counted(counts, MOST_OPTIONS)
         picked = set(most)
         more = [
             i
@@ -323,7 +332,7 @@ def count_facet(selection: Selection, name: str) -> Facet:
             and counts[i]
             and i not in picked
         ]
-        hidden, listed = len(listed) - len(most) - len(more), most + sorted(more)
+        hidden, listed = with_results - len(most) - len(more), most + sorted(more)
     options = [
         Option(values[i].value, values[i].label, int(counts[i]), values[i].value in chosen)
         for i in listed
@@ -336,6 +345,16 @@ def count_facet(selection: Selection, name: str) -> Facet:
     ]
     label = selection.form.fields[name].label
     return Facet(name=name, label=label, options=options, hidden=hidden)
+
+
+def most_counted(counts: np.ndarray, k: int) -> list[int]:
+    """The k options with the most results, ties in the facet's order: what a stable sort of
+    every count gives, without sorting thousands of regions to keep thirty."""
+    k = min(k, len(counts))
+    kth_most = np.partition(counts, -k)[-k]
+    candidates = np.flatnonzero(counts >= kth_most)  # k or more, with any ties for the last
+    by_count = np.argsort(-counts[candidates], kind="stable")  # candidates are in facet order
+    return candidates[by_count[:k]].tolist()
 
 
 def selected_values(form: CatalogueForm, name: str) -> set[str]:
