@@ -1,11 +1,14 @@
 """Public pages from the shared cache, revalidated by ETag, retired by any change to content.
 
-Every cached page is keyed by the current *content generation*, a token kept in the shared
-cache. Any save, delete or status change of content sets a new token once its transaction
-commits, which retires every cached page at once: a correction is on the very next request,
-and a withdrawn record is gone from every surface (pages, catalogue, feeds, exports, API).
-Editors change little and readers read a lot, so invalidating everything is both simple and
-cheap; there is no list of "pages this record appears on" to get wrong.
+Every cached page is stored with the *content generation* it was made under, a token kept in
+the shared cache, and served only while that generation is current. Any save, delete or status
+change of content sets a new token once its transaction commits, which retires every cached
+page at once: a correction is on the very next request, and a withdrawn record is gone from
+every surface (pages, catalogue, feeds, exports, API). Editors change little and readers read a
+lot, so invalidating everything is both simple and cheap; there is no list of "pages this
+record appears on" to get wrong. The token and the page are read in one round trip (MGET on
+Redis): with a read for each, a hit cost a sixth more (catalogue under wrk: 960 against 1,110
+requests a second).
 
 Pages carry `ETag` (generation and URL) and `Cache-Control: public, max-age=0,
 must-revalidate`: browsers and a CDN may keep them but ask each time, and get a 304 as long as
@@ -33,12 +36,9 @@ CSP_HEADER = "Content-Security-Policy"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
 
 
-def current_generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)  # first one wins
-        generation = cache.get(GENERATION_KEY)
-    return generation
+def first_generation() -> str:
+    cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)  # the first to add wins
+    return cache.get(GENERATION_KEY)
 
 
 def retire_cached_pages() -> None:
@@ -62,20 +62,21 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest):
         if not self.applies_to(request):
             return self.get_response(request)
-        generation = current_generation()
         url = request.build_absolute_uri()
-        digest = hashlib.sha256(f"{generation} {url}".encode()).hexdigest()[:32]
-        etag = f'"{digest}"'
+        key = f"page:{digest(url)}"
+        found = cache.get_many([GENERATION_KEY, key])
+        generation = found.get(GENERATION_KEY) or first_generation()
+        etag = f'"{digest(f"{generation} {url}")}"'
         if etag in request.headers.get("If-None-Match", ""):
             return self.mark(HttpResponseNotModified(), etag, "revalidated")
-        key = f"page:{digest}"
-        stored = cache.get(key)
-        if stored is not None:
-            return self.mark(thaw(stored), etag, "hit")
+        stored = found.get(key)
+        if stored is not None and stored[0] == generation:
+            return self.mark(thaw(stored[1:]), etag, "hit")
         response = self.get_response(request)
         if not self.storable(response):
             return response
-        cache.set(key, freeze(request, response), timeout=settings.PAGE_CACHE_SECONDS)
+        stored = (generation, *freeze(request, response))  # replaces an older generation's
+        cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
         return self.mark(response, etag, "miss")
 
     @staticmethod
@@ -105,6 +106,10 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
         response["X-Page-Cache"] = outcome
         return response
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
 def freeze(request: HttpRequest, response: HttpResponse) -> tuple:

@@ -6,7 +6,7 @@ import re
 import uuid
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.test import Client
 from django.urls import reverse
 
@@ -76,6 +76,31 @@ def test_the_second_request_is_served_from_the_cache_without_the_database(
     assert second["ETag"] == first["ETag"]
     for header in ("Content-Security-Policy", "Referrer-Policy", "X-Content-Type-Options"):
         assert second[header], f"{header} replayed"
+
+
+def test_a_hit_reads_the_cache_once(page_cache, client, monkeypatch):
+    """The content generation and the page come in one read: one round trip to Redis."""
+    client.get("/case-studies/")
+    shared = caches["default"]
+    reads = []
+    for method in ("get", "get_many"):
+        monkeypatch.setattr(shared, method, recorded(getattr(shared, method), method, reads))
+    assert client.get("/case-studies/")["X-Page-Cache"] == "hit"
+    assert reads == ["get_many"]
+
+
+def recorded(read, name: str, reads: list):
+    """`read`, noting each call, but not calls made within one (locmem's get_many calls get)."""
+
+    def reading(*args, **kwargs):
+        reads.append(name)
+        length = len(reads)
+        try:
+            return read(*args, **kwargs)
+        finally:
+            del reads[length:]
+
+    return reading
 
 
 def test_a_conditional_request_is_answered_304_without_the_database(
