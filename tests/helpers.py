@@ -15,9 +15,10 @@ SQLITE_RANKING = 3 if connection.vendor == "sqlite" else 0
 def index_built() -> None:
     """Build the catalogue index before a pinned count (it is built once per change to content,
     not per request) and drop its kept searches and the kept result rows, so a search is counted
-    as a first one and a catalogue page as the first to show its rows."""
+    as a first one and a catalogue or practice page as the first to show its rows."""
     catalogue.current().searches.clear()
     rows.kept.clear()
+    rows.kept_applications.clear()
 
 
 def member_of(group: str, django_user_model) -> Client:

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from casebase.content.models import CaseStudy, ContentVersion, Practice, Status
+from casebase.content.models import (
+    CaseStudy,
+    ContentVersion,
+    Practice,
+    PracticeApplication,
+    Status,
+)
 from casebase.site import rows
 from tests.helpers import index_built
 
@@ -76,6 +82,37 @@ def test_nothing_is_kept_without_a_content_version(client):
     assert rows.rows_by_id([study.pk], content_version=None)[study.pk].pk == study.pk
     assert rows.kept.get_many(None, [study.pk]) == {}
     assert kept(study.pk) is None
+
+
+# --- The practice page's rows: where the practice was applied and what happened -------------
+
+PRACTICE = "/practices/flat-structure/"
+
+
+def applied(client) -> str:
+    html = client.get(PRACTICE).content.decode()
+    start = html.index('<h2 class="govuk-heading-l" id="applied">')
+    return html[start : html.index("Filter the catalogue by", start)]
+
+
+def test_a_practice_pages_kept_rows_read_as_fresh_ones_and_cost_no_query(
+    client, django_assert_num_queries
+):
+    index_built()
+    fresh = applied(client)
+    assert fresh.count('<section class="cb-application"') > 1
+    with django_assert_num_queries(2):  # the practice and the content version
+        assert applied(client) == fresh
+
+
+def test_a_correction_to_an_applied_practice_shows_on_the_next_request(client):
+    application = PracticeApplication.objects.get(
+        case_study__slug="leeds-teaching-hospitals", practice__slug="flat-structure"
+    )
+    applied(client)
+    application.description = "Corrected: what Leeds did."
+    application.save()
+    assert "Corrected: what Leeds did." in applied(client)
 
 
 def row(pk: int) -> rows.Row:

@@ -14,6 +14,7 @@ and a deploy (new templates) starts new processes with nothing kept.
 
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -45,19 +46,19 @@ class KeptRows:
 
     def __init__(self):
         self.version: str | None = None
-        self.rows: OrderedDict[int, Row] = OrderedDict()
+        self.rows: OrderedDict[Hashable, Row | SafeString] = OrderedDict()
         self.lock = threading.Lock()  # for threaded servers (runserver, gthread workers)
 
-    def get_many(self, version: str, ids: list[int]) -> dict[int, Row]:
+    def get_many(self, version: str, keys: list[Hashable]) -> dict:
         with self.lock:
             if version != self.version:
                 return {}
-            found = {pk: row for pk in ids if (row := self.rows.get(pk)) is not None}
-            for pk in found:
-                self.rows.move_to_end(pk)
+            found = {key: row for key in keys if (row := self.rows.get(key)) is not None}
+            for key in found:
+                self.rows.move_to_end(key)
             return found
 
-    def set_many(self, version: str, rows: dict[int, Row]) -> None:
+    def set_many(self, version: str, rows: dict) -> None:
         with self.lock:
             if version != self.version:
                 self.version, self.rows = version, OrderedDict()
@@ -70,21 +71,33 @@ class KeptRows:
             self.version, self.rows = None, OrderedDict()
 
 
-kept = KeptRows()
+kept = KeptRows()  # the catalogue's, by case study id
+kept_applications = KeptRows()  # the practice pages', by (practice id, case study id)
+
+
+def kept_or_rendered(
+    kept_rows: KeptRows, keys: list[Hashable], content_version: str | None, render_missing
+) -> dict:
+    """The rows for these keys: those kept, and `render_missing(keys)` for the rest. Without a
+    content version (a flushed database) nothing can be keyed, so nothing is kept."""
+    rows = kept_rows.get_many(content_version, keys) if content_version else {}
+    missing = [key for key in keys if key not in rows]
+    if missing:
+        rendered = render_missing(missing)
+        if content_version:
+            kept_rows.set_many(content_version, rendered)
+        rows.update(rendered)
+    return rows
 
 
 def rows_by_id(ids: list[int], content_version: str | None) -> dict[int, Row]:
-    """The rows of these published case studies, rendering only those not kept. Without a
-    content version (a flushed database) nothing can be keyed, so nothing is kept."""
-    rows = kept.get_many(content_version, ids) if content_version else {}
-    missing = [pk for pk in ids if pk not in rows]
-    if missing:
-        studies = CaseStudy.objects.published().for_catalogue().in_bulk(missing)
-        rendered = {pk: render(study) for pk, study in studies.items()}
-        if content_version:
-            kept.set_many(content_version, rendered)
-        rows.update(rendered)
-    return rows
+    """The catalogue rows of these published case studies, rendering only those not kept."""
+    return kept_or_rendered(kept, ids, content_version, render_rows)
+
+
+def render_rows(ids: list[int]) -> dict[int, Row]:
+    studies = CaseStudy.objects.published().for_catalogue().in_bulk(ids)
+    return {pk: render(study) for pk, study in studies.items()}
 
 
 def render(study: CaseStudy) -> Row:

@@ -11,6 +11,7 @@ from django.db import DatabaseError, connection
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.decorators import method_decorator
@@ -336,7 +337,7 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             len(applied),
             partial(catalogue.concatenated, in_sectors),
             index,
-            self.applications_of,
+            partial(self.application_rows, content_version=index.token),
         )
         page = paginated(applications, self.request)
         return super().get_context_data(
@@ -346,6 +347,28 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             spread=evidence.result_spread(index, applied),
             **kwargs,
         )
+
+    def application_rows(self, case_study_ids: list[int], content_version: str | None) -> dict:
+        """Each case study's row, as rendered once per content version (casebase/site/rows.py):
+        a row reads the same on every page that shows it until content changes."""
+        practice = self.object.pk
+        found = rows.kept_or_rendered(
+            rows.kept_applications,
+            [(practice, pk) for pk in case_study_ids],
+            content_version,
+            self.render_applications,
+        )
+        return {pk: row for (_, pk), row in found.items()}
+
+    def render_applications(self, keys: list[tuple[int, int]]) -> dict:
+        applications = self.applications_of([case_study for _, case_study in keys])
+        return {
+            (self.object.pk, pk): render_to_string(
+                "content/application_row.html",
+                {"application": application, "study": application.case_study},
+            )
+            for pk, application in applications.items()
+        }
 
     def applications_of(self, case_study_ids: list[int]) -> dict[int, PracticeApplication]:
         applications = (
