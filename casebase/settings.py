@@ -202,8 +202,9 @@ elif not DEBUG:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The catalogue's result rows, rendered once per content version (casebase/site/rows.py), kept
-# in each process's memory: about 3 KB a row. Not while developing, so a template edit shows.
+# Catalogue and practice-page rows, rendered once per content version (casebase/site/rows.py),
+# kept in each process's memory, this many of each: about 3 KB a row. Not while developing, so a
+# template edit shows at once.
 ROW_CACHE_ENTRIES = int(os.environ.get("ROW_CACHE_ENTRIES", "0" if DEBUG else "5000"))
 # Public pages are cached (casebase/caching.py) unless this is 0; off while developing, so a
 # template edit shows at once. Any content change retires every cached page immediately.

@@ -1,12 +1,13 @@
-"""The catalogue's result rows, rendered once per content version.
+"""Rows of lists of case studies, rendered once per content version: the catalogue's results,
+and on a practice's page, where it was applied (`kept_applications`, the same way).
 
 A row (a case study's title, organisation, results and practices) reads the same on every
 catalogue page that lists it, whatever the reader's search, filters, sort or page, until content
 changes. Fetching 20 case studies with their practices and results and rendering their 200-odd
 links was most of a catalogue page's cost, so each row is rendered once and kept in this
-process's memory (`kept`), for the content version: the first change to content
-makes every kept row unreachable, and old ones are culled as new ones come. Only the text a
-search highlights differs between readers, so it is not part of what is kept.
+process's memory (`kept`), for the content version: the first change to content makes every
+kept row unreachable, and the least recently shown go first when too many are kept. Only the
+text a search highlights differs between readers, so it is not part of what is kept.
 
 In-process, not the shared cache: a hit is a dictionary lookup, with no network round trip,
 and a deploy (new templates) starts new processes with nothing kept.
