@@ -49,7 +49,9 @@ def direction_tag(outcome: Outcome) -> str:
 
 # The catalogue page's repeated parts (its facets and result rows) are built by the tags below
 # rather than by template loops: a page shows about a hundred options and twenty rows, and
-# rendering them node by node through the template engine was most of the page's time.
+# rendering them node by node through the template engine was a third of the page's time,
+# then, with only the checkboxes built here, a ninth (callgrind: 21.7 M instructions a page
+# against 19.3 M with both built here).
 
 
 @register.simple_tag
