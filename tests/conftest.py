@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from casebase.content import catalogue
 from casebase.content.models import (
     CaseStudy,
     Indicator,
@@ -18,6 +19,7 @@ from casebase.content.models import (
     Source,
     Status,
 )
+from casebase.site import rows
 from tests.helpers import member_of
 
 # Playwright drives the page from its own event loop; Django refuses sync ORM calls inside one
@@ -31,6 +33,18 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         call_command("load_compendium", verbosity=0, stdout=open(os.devnull, "w"))  # noqa: SIM115
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept_between_tests():
+    """Each test starts without the catalogue index or rows a test before it kept. They are
+    kept per content version, and a test's rolled-back transaction restores the version it
+    began with: an index built after a test's `.update()` (which, unlike a save, changes no
+    version) would otherwise serve the next tests stale content."""
+    yield
+    catalogue._latest = None
+    rows.kept.clear()
+    rows.kept_applications.clear()
 
 
 @pytest.fixture(scope="session")
