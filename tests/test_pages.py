@@ -9,7 +9,15 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape
 
-from casebase.content.models import CaseStudy, Organisation, Person, Practice, Quote, Status
+from casebase.content.models import (
+    CaseStudy,
+    Contribution,
+    Organisation,
+    Person,
+    Practice,
+    Quote,
+    Status,
+)
 from casebase.site.views import page_links
 from tests.helpers import index_built
 
@@ -230,6 +238,30 @@ def test_the_case_study_page_links_practices_to_results_with_sources(client):
     assert "Regulator&#x27;s inspection" in page or "Regulator's inspection" in page
     assert 'href="/practices/flat-structure/"' in page
     assert "Case studies sharing practices" in page
+
+
+def credited(client, credit: Contribution) -> bool:
+    """Whether the case study page credits the practice under the result; the API must agree."""
+    page = client.get(credit.case_study.get_absolute_url()).content.decode()
+    section = re.search(
+        rf'<section class="cb-outcome" id="outcome-{credit.outcome.slug}".*?</section>', page, re.S
+    )
+    practice = credit.application.practice
+    on_page = section is not None and f'href="{practice.get_absolute_url()}"' in section.group()
+    shown = {"practice": practice.slug, "outcome": credit.outcome.slug, "reason": credit.reason}
+    api = client.get(f"/api/case-studies/{credit.case_study.slug}/").json()
+    assert (shown in api["contributions"]) == on_page
+    return on_page
+
+
+@pytest.mark.parametrize("withdrawn", ["application", "outcome"])
+def test_a_credit_shows_only_while_its_practice_and_its_result_both_do(client, withdrawn):
+    credit = Contribution.objects.filter(case_study__slug="leeds-teaching-hospitals").first()
+    assert credited(client, credit)
+    part = getattr(credit, withdrawn)
+    part.status = Status.WITHDRAWN
+    part.save()
+    assert not credited(client, credit)
 
 
 def test_the_home_page_offers_search_sectors_themes_and_findings(client):

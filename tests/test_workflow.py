@@ -5,7 +5,7 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from casebase.content.models import CaseStudy, Finding, Status
+from casebase.content.models import CaseStudy, Contribution, Finding, PracticeApplication, Status
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +94,18 @@ def test_an_editor_cannot_bulk_delete_live_records(editor_only):
     )
     assert response.status_code in {200, 403}
     assert CaseStudy.objects.filter(pk=leeds.pk).exists()
+
+
+def test_the_preview_credits_draft_parts_but_not_withdrawn_ones(editor_only):
+    credit = Contribution.objects.filter(case_study__slug="norfolk").first()
+    section = f'id="outcome-{credit.outcome.slug}"'
+    practice = f'href="{credit.application.practice.get_absolute_url()}"'
+    preview = reverse("case-study-preview", args=["norfolk"])
+
+    PracticeApplication.objects.filter(pk=credit.application_id).update(status=Status.DRAFT)
+    page = editor_only.get(preview).content.decode()
+    assert practice in page.split(section)[1].split("</section>")[0]
+
+    PracticeApplication.objects.filter(pk=credit.application_id).update(status=Status.WITHDRAWN)
+    page = editor_only.get(preview).content.decode()
+    assert practice not in page.split(section)[1].split("</section>")[0]

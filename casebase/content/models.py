@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2100
@@ -481,13 +482,9 @@ class CaseStudyQuerySet(PublishableQuerySet):
                 ),
                 to_attr="published_quotes",
             ),
-            models.Prefetch(
-                "contributions",
-                queryset=visible(Contribution, drafts).select_related(
-                    "application__practice", "outcome__indicator"
-                ),
-                to_attr="published_contributions",
-            ),
+            # Every credit, unjoined: `CaseStudy.published_contributions` keeps those whose
+            # application and outcome were loaded above.
+            models.Prefetch("contributions", to_attr="loaded_contributions"),
         )
 
     def with_story(self, *, drafts: bool = False):
@@ -508,9 +505,7 @@ def visible(model, drafts: bool) -> models.QuerySet:
     for a staff preview, everything not withdrawn."""
     if not drafts:
         return model.objects.published(within_case_study=True)
-    if hasattr(model, "status"):
-        return model.objects.exclude(status=Status.WITHDRAWN)
-    return model.objects.all()
+    return model.objects.exclude(status=Status.WITHDRAWN)
 
 
 class CaseStudy(Publishable):
@@ -569,6 +564,22 @@ class CaseStudy(Publishable):
     @property
     def sector(self) -> Sector | None:
         return self.organisation.type.sector
+
+    @cached_property
+    def published_contributions(self) -> list["Contribution"]:
+        """The source's credits whose practice application and outcome are both shown, linked
+        to those (after `with_parts()`). A credit is public just when both of them are, so
+        the loaded parts decide it: joining them again in SQL cost PostgreSQL 4 ms to plan,
+        the costliest query on the case study page."""
+        applications = {application.pk: application for application in self.published_applications}
+        outcomes = {outcome.pk: outcome for outcome in self.published_outcomes}
+        credits = []
+        for credit in self.loaded_contributions:
+            if credit.application_id in applications and credit.outcome_id in outcomes:
+                credit.application = applications[credit.application_id]
+                credit.outcome = outcomes[credit.outcome_id]
+                credits.append(credit)
+        return credits
 
 
 class CaseStudyPerson(models.Model):
