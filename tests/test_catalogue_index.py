@@ -3,7 +3,9 @@ case studies for every filter, the same orders, counts that follow every change 
 build that costs the same few queries at any size, and the bitmap arithmetic behind related
 case studies, slices across sets and long facets."""
 
+import gc
 import itertools
+import weakref
 from collections import defaultdict
 
 import numpy as np
@@ -267,6 +269,32 @@ def test_withdrawing_a_case_study_gives_a_new_index_without_it():
     )
     assert index_ids("sector=local-government") == sql_ids("sector=local-government")
     assert catalogue.current() is after
+
+
+class Cycle:
+    """Garbage only the cyclic collector can free: it refers to itself."""
+
+    def __init__(self):
+        self.me = self
+
+
+def test_a_build_hides_what_lives_on_from_the_collector_but_frees_what_died(settings):
+    settings.FREEZE_AFTER_INDEX_BUILD = True
+    cycle = Cycle()
+    alive = weakref.ref(cycle)
+    try:
+        ContentVersion.bump()
+        index = catalogue.current()
+        walked = gc.get_objects()  # what a full collection walks: not what is frozen
+        assert gc.get_freeze_count() > 0 and not any(o is index.facets for o in walked)
+        del cycle
+        gc.collect()
+        assert alive() is not None, "frozen: a collection does not reach it"
+        ContentVersion.bump()
+        catalogue.current()
+        assert alive() is None, "the next build collects what died meanwhile"
+    finally:
+        gc.unfreeze()
 
 
 def test_a_draft_application_leaves_the_practice_and_its_counts():

@@ -14,11 +14,13 @@ the first request after a change rebuilds it, and no request ever counts from st
 Views then fetch the page's rows by id from published() querysets, as everywhere else.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.conf import settings
 from django.db.models import Aggregate, Count, Max, Min, TextField
 from pyroaring import FrozenBitMap as Bits
 
@@ -268,7 +270,21 @@ def current() -> CatalogueIndex:
     index = build(token)
     if token is not None:
         _latest = index
+        if settings.FREEZE_AFTER_INDEX_BUILD:
+            keep_out_of_collections()
     return index
+
+
+def keep_out_of_collections() -> None:
+    """Move what is alive now, the new index above all, out of the cyclic garbage collector's
+    sight until the next build. A full collection walks every object it tracks: at 100,000
+    case studies that took 40 to 60 ms, a pause in whichever reader's request set it off;
+    frozen, the index and the code loaded so far are no longer walked (11 to 15 ms).
+    Unfrozen first, so what was frozen last time and has died since (a cycle refcounting
+    cannot free) is collected rather than kept forever."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class IdList(Aggregate):
