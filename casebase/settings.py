@@ -211,6 +211,11 @@ ROW_CACHE_ENTRIES = int(os.environ.get("ROW_CACHE_ENTRIES", "0" if DEBUG else "5
 # (catalogue.keep_out_of_collections): its full collections walked all of it, a 40 to 60 ms
 # pause in some reader's request at 100,000 case studies.
 FREEZE_AFTER_INDEX_BUILD = env_bool("FREEZE_AFTER_INDEX_BUILD", True)
+# The most case studies one catalogue download (CSV or JSON) holds. Reading each with its
+# practices and results takes about 1 ms: at 100,000 a download of every case study would run
+# past gunicorn's 30 s timeout and break off half-written. A larger choice is refused with a
+# message, and the catalogue offers no download links for it.
+DOWNLOAD_MAX_CASE_STUDIES = int(os.environ.get("DOWNLOAD_MAX_CASE_STUDIES", "5000"))
 # Public pages are cached (casebase/caching.py) unless this is 0; off while developing, so a
 # template edit shows at once. Any content change retires every cached page immediately.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else "86400"))

@@ -141,9 +141,9 @@ def test_no_value_makes_an_export_fail(client, url, name, value):
 
 # --- Queries: a fixed number whatever the number of rows ------------------------------------
 
-# the case studies (with organisation, type, sector and source); their published applications;
-# their published outcomes
-EXPORT_QUERIES = 3
+# how many case studies (against the download limit); the case studies (with organisation,
+# type, sector and source); their published applications; their published outcomes
+EXPORT_QUERIES = 4
 
 
 @pytest.mark.parametrize("url", ["/case-studies/export.csv", "/case-studies/export.json"])
@@ -155,6 +155,40 @@ def test_exports_cost_the_same_for_one_row_and_for_all(client, url, django_asser
     with django_assert_num_queries(EXPORT_QUERIES + 1 + SQLITE_RANKING):
         one = client.get(url, {"indicator": "ofsted-overall-grade", "q": "oldham"})
     assert len(everything.content) > 5 * len(one.content)
+
+
+# --- The download limit -----------------------------------------------------------------------
+
+
+def test_more_case_studies_than_a_download_holds_are_refused_with_a_way_forward(
+    client, settings, django_assert_num_queries
+):
+    settings.DOWNLOAD_MAX_CASE_STUDIES = 3
+    healthcare = CaseStudy.objects.published().filter(organisation__type__sector__slug="healthcare")
+    assert healthcare.count() > 3
+    with django_assert_num_queries(2):  # the sector checked, the case studies counted, none read
+        page = client.get("/case-studies/export.csv?sector=healthcare")
+    assert page.status_code == 400
+    text = page.content.decode()
+    assert "Too many case studies to download at once" in text
+    assert f"would hold {healthcare.count()} case studies" in text and "at most 3." in text
+    assert 'href="/case-studies/?sector=healthcare"' in text
+    body = client.get("/case-studies/export.json?sector=healthcare")
+    assert body.status_code == 400 and "/api/case-studies/" in body.json()["error"]
+
+    education = CaseStudy.objects.published().filter(organisation__type__sector__slug="education")
+    assert education.count() <= 3
+    assert client.get("/case-studies/export.csv?sector=education").status_code == 200
+
+
+def test_the_catalogue_offers_downloads_only_within_the_limit(client, settings):
+    settings.DOWNLOAD_MAX_CASE_STUDIES = 3
+    page = client.get("/case-studies/?sector=healthcare").content.decode()
+    assert "/case-studies/export.csv" not in page
+    assert "too many to download at once: a download holds at most 3" in page
+    assert 'href="/api/case-studies/?sector=healthcare"' in page
+    page = client.get("/case-studies/?sector=education").content.decode()
+    assert 'href="/case-studies/export.csv?sector=education"' in page
 
 
 # --- The whole dataset ----------------------------------------------------------------------

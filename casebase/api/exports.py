@@ -10,7 +10,9 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -82,10 +84,24 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # --- The rows -------------------------------------------------------------------------------
 
 
+class TooManyToDownload(Exception):
+    def __init__(self, count: int):
+        limit = settings.DOWNLOAD_MAX_CASE_STUDIES
+        super().__init__(
+            f"This download would hold {count:,} case studies, and one download holds at most "
+            f"{limit:,}. Narrow your choices in the catalogue, or page through every case "
+            "study with the API: /api/case-studies/ takes the same filters."
+        )
+
+
 def filtered_case_studies(request: HttpRequest) -> tuple[CaseStudyFilter, list[CaseStudy]]:
-    """The catalogue's filtered set, invalid values left out as in the catalogue."""
+    """The catalogue's filtered set, invalid values left out as in the catalogue. Counted
+    first: more than DOWNLOAD_MAX_CASE_STUDIES raises TooManyToDownload before any is read."""
     filterset = CaseStudyFilter(request.GET, queryset=CaseStudy.objects.published())
     filterset.is_valid()
+    count = filterset.qs.count()
+    if count > settings.DOWNLOAD_MAX_CASE_STUDIES:
+        raise TooManyToDownload(count)
     studies = (
         filterset.qs.for_catalogue().select_related("source").order_by(*queries.CATALOGUE_ORDER)
     )
@@ -184,7 +200,13 @@ def safe_cell(value) -> str | int | float:
 @require_safe
 def catalogue_csv(request: HttpRequest) -> HttpResponse:
     """UTF-8 with a byte-order mark, so Excel reads accents and curly quotes right."""
-    _, studies = filtered_case_studies(request)
+    try:
+        _, studies = filtered_case_studies(request)
+    except TooManyToDownload as refusal:
+        context = {"message": str(refusal), "limit": f"{settings.DOWNLOAD_MAX_CASE_STUDIES:,}"}
+        page = render(request, "site/download_too_large.html", context)
+        page.status_code = 400
+        return page
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")
     writer = csv.DictWriter(response, fieldnames=COLUMNS)
@@ -196,7 +218,10 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def catalogue_json(request: HttpRequest) -> JsonResponse:
-    filterset, studies = filtered_case_studies(request)
+    try:
+        filterset, studies = filtered_case_studies(request)
+    except TooManyToDownload as refusal:
+        return JsonResponse({"error": str(refusal)}, status=400)
     rows = list(export_rows(studies, request))
     body = {
         "source": SOURCE_NOTE,

@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from functools import partial
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
@@ -181,6 +182,7 @@ class CaseStudyListView(ListView):
             },
             "notices": self.notices(),
             "filtered": any(self.request.GET.getlist(name) for name in self.form.fields),
+            "download_limit": settings.DOWNLOAD_MAX_CASE_STUDIES,
         }
 
     def active_filters(self, facets) -> list[tuple[str, str, str]]:
