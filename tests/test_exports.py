@@ -249,15 +249,28 @@ def test_no_draft_of_any_kind_is_in_the_dataset(client, organisation, source, pe
     assert participant.slug not in text
 
 
-# sectors; themes; practices; organisations, their facts and case studies; people and their
-# roles; sources and what they draw on; case studies, their applications, outcomes, people,
-# quotes and contributions; quotes outside case studies; findings; recommendations; testimonials
-DATASET_QUERIES = 20
+# how many case studies (against the download limit); sectors; themes; practices;
+# organisations, their facts and case studies; people and their roles; sources and what they
+# draw on; case studies, their applications, outcomes, people, quotes and contributions; quotes
+# outside case studies; findings; recommendations; testimonials
+DATASET_QUERIES = 21
 
 
 def test_the_dataset_has_a_fixed_number_of_queries(client, django_assert_num_queries):
     with django_assert_num_queries(DATASET_QUERIES):
         client.get("/data/casebase.json")
+
+
+def test_a_dataset_larger_than_a_download_holds_points_to_the_api(
+    client, settings, django_assert_num_queries
+):
+    settings.DOWNLOAD_MAX_CASE_STUDIES = 10
+    with django_assert_num_queries(1):
+        response = client.get("/data/casebase.json")
+    assert response.status_code == 400
+    message = response.json()["error"]
+    assert "holds 11 case studies, too many for one download (at most 10)" in message
+    assert "/api/case-studies/" in message
 
 
 def test_the_dataset_costs_the_same_with_more_records(
