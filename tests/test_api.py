@@ -223,6 +223,17 @@ def test_an_invalid_filter_value_is_400_saying_what_is_wrong(client, base, query
     assert field in response.json()
 
 
+@pytest.mark.parametrize("base", ["/api/case-studies/", "/api/outcomes/"])
+def test_an_empty_filter_value_chooses_nothing_as_in_the_catalogue(client, base):
+    everything = client.get(base).json()["count"]
+    for name in ("sector", "practice", "theme", "type", "indicator", "direction", "evidence"):
+        response = client.get(f"{base}?{name}=")
+        assert response.status_code == 200, response.json()
+        assert response.json()["count"] == everything
+    healthcare = client.get(f"{base}?sector=healthcare").json()["count"]
+    assert client.get(f"{base}?sector=&sector=healthcare").json()["count"] == healthcare
+
+
 def test_unknown_parameters_are_ignored(client):
     assert client.get("/api/case-studies/?colour=blue").status_code == 200
 

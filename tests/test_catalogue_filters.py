@@ -158,8 +158,8 @@ def test_a_draft_practice_cannot_be_chosen_and_a_new_sector_can_at_once():
     assert (policing.label, policing.count, policing.selected) == ("Policing", 0, True)
 
 
-def test_an_empty_model_facet_chooses_nothing():
-    form = CatalogueForm(QueryDict("sector=&practice="), catalogue.current())
+def test_an_empty_facet_chooses_nothing():
+    form = CatalogueForm(QueryDict("sector=&practice=&direction=&evidence="), catalogue.current())
     assert form.is_valid()
     assert not Selection(form, catalogue.current()).sets
 

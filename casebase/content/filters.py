@@ -36,6 +36,33 @@ SORTS = {
 }
 
 
+def chosen(values) -> list:
+    """An empty value (`sector=`) chooses nothing, as an empty search searches nothing."""
+    return [value for value in values or () if value != ""]
+
+
+class ChoiceField(django_filters.fields.MultipleChoiceField):
+    """A facet with fixed options (direction, evidence)."""
+
+    def to_python(self, value) -> list[str]:
+        return chosen(super().to_python(value))
+
+
+class SlugChoiceField(django_filters.fields.ModelMultipleChoiceField):
+    """A facet whose options are rows, chosen by slug."""
+
+    def clean(self, value):
+        return super().clean(chosen(value))
+
+
+class ChoiceFilter(django_filters.MultipleChoiceFilter):
+    field_class = ChoiceField
+
+
+class SlugChoiceFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = SlugChoiceField
+
+
 class AnyValueMultipleChoiceField(forms.MultipleChoiceField):
     """Accepts any submitted text: for facets whose options are whatever the data holds.
     A NUL byte is refused: no stored value has one, and PostgreSQL rejects it in a query."""
@@ -44,8 +71,7 @@ class AnyValueMultipleChoiceField(forms.MultipleChoiceField):
         return "\x00" not in str(value)
 
     def to_python(self, value) -> list[str]:
-        """An empty value (`region=`) chooses nothing, as an empty search searches nothing."""
-        return [item for item in super().to_python(value) if item]
+        return chosen(super().to_python(value))
 
 
 class AnyValueMultipleFilter(django_filters.MultipleChoiceFilter):
@@ -84,7 +110,7 @@ def having(queryset: QuerySet, children: QuerySet, value) -> QuerySet:
 # Unordered: they only check the chosen slugs, and an organisation type's order is a join.
 class CaseStudyFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="filter_search", label="Search")
-    sector = django_filters.ModelMultipleChoiceFilter(
+    sector = SlugChoiceFilter(
         field_name="organisation__type__sector__slug",
         distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
@@ -92,21 +118,21 @@ class CaseStudyFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         label="Sector",
     )
-    practice = django_filters.ModelMultipleChoiceFilter(
+    practice = SlugChoiceFilter(
         method="filter_practice",
         to_field_name="slug",
         queryset=lambda request: Practice.objects.published().order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Practice",
     )
-    theme = django_filters.ModelMultipleChoiceFilter(
+    theme = SlugChoiceFilter(
         method="filter_theme",
         to_field_name="slug",
         queryset=lambda request: PracticeTheme.objects.published().order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="Practice theme",
     )
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = SlugChoiceFilter(
         field_name="organisation__type__slug",
         distinct=False,  # one organisation per case study: nothing to de-duplicate
         to_field_name="slug",
@@ -120,20 +146,20 @@ class CaseStudyFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         label="Region",
     )
-    indicator = django_filters.ModelMultipleChoiceFilter(
+    indicator = SlugChoiceFilter(
         method="filter_indicator",
         to_field_name="slug",
         queryset=lambda request: Indicator.objects.order_by(),
         widget=forms.CheckboxSelectMultiple,
         label="What was measured",
     )
-    direction = django_filters.MultipleChoiceFilter(
+    direction = ChoiceFilter(
         method="filter_direction",
         choices=Outcome.Direction.choices,
         widget=forms.CheckboxSelectMultiple,
         label="Result",
     )
-    evidence = django_filters.MultipleChoiceFilter(
+    evidence = ChoiceFilter(
         method="filter_evidence",
         choices=Outcome.Evidence.choices,
         widget=forms.CheckboxSelectMultiple,
