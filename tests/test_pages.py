@@ -9,6 +9,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape
 
+from casebase.content.filters import Facet, Option
 from casebase.content.models import (
     CaseStudy,
     Contribution,
@@ -18,6 +19,8 @@ from casebase.content.models import (
     Quote,
     Status,
 )
+from casebase.content.synthetic import generate_synthetic
+from casebase.site.templatetags.casebase import facet_filter
 from casebase.site.views import page_links
 from tests.helpers import index_built
 
@@ -262,6 +265,17 @@ def test_a_credit_shows_only_while_its_practice_and_its_result_both_do(client, w
     part.status = Status.WITHDRAWN
     part.save()
     assert not credited(client, credit)
+
+
+def test_counts_of_a_thousand_or_more_are_written_with_commas(client):
+    generate_synthetic(case_studies=1000)
+    total = CaseStudy.objects.published().count()
+    written = f"{total // 1000},{total % 1000:03}"  # 1,011
+    assert f"Search {written} case studies" in client.get("/").content.decode()
+    catalogue = client.get("/case-studies/").content.decode()
+    assert f">{written} case studies</h2>" in catalogue
+    healthcare = Facet("sector", "Sector", [Option("healthcare", "Healthcare", 37441, False)])
+    assert '<span class="cb-count">(37,441)</span>' in facet_filter(healthcare)
 
 
 def test_the_home_page_offers_search_sectors_themes_and_findings(client):

@@ -10,6 +10,13 @@ from casebase.content.models import Outcome
 register = template.Library()
 
 
+@register.filter
+def thousands(number: int) -> str:
+    """37441 as "37,441", as GOV.UK writes numbers (Django's intcomma goes through the locale
+    machinery, for a few hundred counts a page)."""
+    return f"{number:,}"
+
+
 @register.simple_tag
 def outcome_change(outcome: Outcome) -> str:
     """An outcome in words: "Requires improvement (2014) → Good (2016)"."""
@@ -61,7 +68,7 @@ def facet_filter(facet) -> SafeString:
     label = escape(facet.label)
     opened = " open" if facet.selected or facet.name == "sector" else ""
     hidden = (
-        f'<p class="govuk-hint">Those with the most case studies; {int(facet.hidden)} more with '
+        f'<p class="govuk-hint">Those with the most case studies; {int(facet.hidden):,} more with '
         "fewer are not listed.</p>"
         if facet.hidden
         else ""
@@ -87,7 +94,7 @@ def facet_checkboxes(facet) -> str:
         f'<input class="govuk-checkboxes__input" id="{name}-{number}" name="{name}" '
         f'type="checkbox" value="{value}"{" checked" * option.selected}>'
         f'<label class="govuk-label govuk-checkboxes__label" for="{name}-{number}">{label} '
-        f'<span class="cb-count">({int(option.count)})</span></label></div>'
+        f'<span class="cb-count">({int(option.count):,})</span></label></div>'
         for number, option in enumerate(facet.options, 1)
         for value, label in [escaped_option(option.value, option.label)]
     )
