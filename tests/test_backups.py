@@ -5,7 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,21 +12,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 # An editor's save touches several rows at once: two findings and a summary naming the edit.
+# It says each edit it has saved, and saves until the stop file exists.
 WRITER = """
-import time, django; django.setup()
+import sys, django; django.setup()
+from pathlib import Path
 from django.db import transaction
 from casebase.content.models import CaseStudy, Finding, Source
 source = Source.objects.get(slug="the-management-mission")
-deadline = time.time() + {seconds}
+stop = Path(sys.argv[1])
 edit = 0
-while time.time() < deadline:
+while not stop.exists():
     edit += 1
     with transaction.atomic():
-        Finding.objects.create(slug=f"pair-a-{{edit}}", statement="a", excerpt="a", source=source)
-        Finding.objects.create(slug=f"pair-b-{{edit}}", statement="b", excerpt="b", source=source)
-        CaseStudy.objects.filter(slug="oldham-college").update(summary=f"edit {{edit}}")
-print(edit)
+        Finding.objects.create(slug=f"pair-a-{edit}", statement="a", excerpt="a", source=source)
+        Finding.objects.create(slug=f"pair-b-{edit}", statement="b", excerpt="b", source=source)
+        CaseStudy.objects.filter(slug="oldham-college").update(summary=f"edit {edit}")
+    print(edit, flush=True)
 """
+
 
 CHECK = """
 import django, json; django.setup()
@@ -82,23 +84,39 @@ def live(tmp_path) -> str:
     return url
 
 
+def saved(writer: subprocess.Popen, at_least: int) -> int:
+    """Wait until the writer says it has saved `at_least` edits; return how many it has."""
+    edits = 0
+    while edits < at_least:
+        line = writer.stdout.readline()
+        assert line, "the writer stopped early"
+        edits = int(line)
+    return edits
+
+
 def test_a_backup_taken_while_editors_save_holds_whole_edits_only(live, tmp_path):
+    stop = tmp_path / "stop"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER.format(seconds=4)],
+        [sys.executable, "-c", WRITER, str(stop)],
         cwd=ROOT, env=environment(live), stdout=subprocess.PIPE, text=True,
     )  # fmt: skip
-    time.sleep(1.5)  # the editor is mid-flow
-    backup_file = tmp_path / "during.sqlite3"
-    manage(live, "backup", "--output", str(backup_file))
-    edits = int(writer.communicate(timeout=60)[0].strip())
-    assert edits > 10, "the writer really was saving during the backup"
+    try:
+        # Edits before the backup and after it, however slowly either process runs.
+        before = saved(writer, 10)
+        backup_file = tmp_path / "during.sqlite3"
+        manage(live, "backup", "--output", str(backup_file))
+        committed = json.loads(python(live, CHECK))[0]  # by the end of the backup, or later
+        edits = saved(writer, committed + 1)
+    finally:
+        stop.touch()
+        writer.communicate(timeout=60)
 
     restored = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     manage(restored, "restore", str(backup_file))
     a, b, summary = json.loads(python(restored, CHECK))
     assert a == b, "no half-saved edit"
-    assert summary == (f"edit {a}" if a else summary), "the summary names the last whole edit"
-    assert 0 < a < edits, "the backup caught the editor mid-flow"
+    assert summary == f"edit {a}", "the summary names the last whole edit"
+    assert before <= a < edits, "the backup caught the editor mid-flow"
 
 
 def test_a_restored_backup_matches_the_original_row_for_row(live, tmp_path):
