@@ -173,6 +173,7 @@ def test_more_case_studies_than_a_download_holds_are_refused_with_a_way_forward(
     assert "Too many case studies to download at once" in text
     assert f"would hold {healthcare.count()} case studies" in text and "at most 3." in text
     assert 'href="/case-studies/?sector=healthcare"' in text
+    assert 'href="/api/case-studies/?sector=healthcare"' in text
     body = client.get("/case-studies/export.json?sector=healthcare")
     assert body.status_code == 400 and "/api/case-studies/" in body.json()["error"]
 
