@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Q
 
 from casebase.content.compendium import DATA_DIR
@@ -22,12 +23,20 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from tests.traceability import SOURCES_DIR, normalise, source_text, untraceable
+from tests.traceability import (
+    COMPENDIUM_FILE,
+    SOURCE_FILES,
+    SOURCES_DIR,
+    WEB_PAGE_FILE,
+    normalise,
+    source_text,
+    untraceable,
+)
 
 pytestmark = pytest.mark.django_db
 
-COMPENDIUM = (SOURCES_DIR / "000_e269b070f5a0dc7c.txt").read_text()
-WEB_PAGE = (SOURCES_DIR / "001_07749026d3dde376.txt").read_text()
+COMPENDIUM = (SOURCES_DIR / COMPENDIUM_FILE).read_text()
+WEB_PAGE = (SOURCES_DIR / WEB_PAGE_FILE).read_text()
 
 CASE_STUDY_HEADINGS = {
     "healthcare": [
@@ -119,6 +128,12 @@ def organisation_called(name: str) -> Organisation:
         if lowered in (candidate.lower() for candidate in names):
             return organisation
     raise AssertionError(f"no organisation is called {name!r}")
+
+
+def test_the_source_texts_ship_inside_the_project():
+    # A clone made anywhere must be able to check its data: nothing is read from outside it.
+    assert SOURCES_DIR.is_relative_to(settings.BASE_DIR)
+    assert all((SOURCES_DIR / name).is_file() for name in SOURCE_FILES)
 
 
 @pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*.yaml")), ids=lambda path: path.name)

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import yaml
 
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "shared" / "sources"
-SOURCE_FILES = ("000_e269b070f5a0dc7c.txt", "001_07749026d3dde376.txt")
+# Shipped with the project (data/sources/README.md), so any clone can check its data.
+SOURCES_DIR = Path(__file__).resolve().parents[1] / "data" / "sources"
+COMPENDIUM_FILE = "the-management-mission.txt"
+WEB_PAGE_FILE = "management-mission-web-page.txt"
+SOURCE_FILES = (COMPENDIUM_FILE, WEB_PAGE_FILE)
 
 # Fields copied verbatim from the source, by section; nested lists are walked below.
 VERBATIM = {
