@@ -320,7 +320,8 @@ def build(token: str | None) -> CatalogueIndex:
         """Positions of the published case studies among comma-separated ids."""
         return bits(map(position_of.__getitem__, Bits(map(int, id_list.split(","))) & published))
 
-    members: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    # Each facet present with no values too: a site with nothing published has no regions.
+    members: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in SINGLE_VALUED}
     earliest: dict[int, int] = {}
     latest: dict[int, int] = {}
     for position, (_, sector, kind, region, start, end) in enumerate(studies):
