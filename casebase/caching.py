@@ -1,58 +1,80 @@
 """Public pages from the shared cache, revalidated by ETag, retired by any change to content.
 
-Every cached page is stored with the *content generation* it was made under, a token kept in
-the shared cache, and served only while that generation is current. Any save, delete or status
-change of content sets a new token once its transaction commits, which retires every cached
-page at once: a correction is on the very next request, and a withdrawn record is gone from
-every surface (pages, catalogue, feeds, exports, API). Editors change little and readers read a
-lot, so invalidating everything is both simple and cheap; there is no list of "pages this
-record appears on" to get wrong. The token and the page are read in one round trip (MGET on
-Redis): with a read for each, a hit cost a sixth more (catalogue under wrk: 960 against 1,110
-requests a second).
+Every cached page is stored with the *content version* it was made from, and served only while
+that version is the one in the database. Any save, delete or status change of content replaces
+the version inside its own transaction, so a correction is on the very next request, and a
+withdrawn record is gone from every surface (pages, catalogue, feeds, exports, API). Editors
+change little and readers read a lot, so invalidating everything is both simple and cheap; there
+is no list of "pages this record appears on" to get wrong.
 
-Pages carry `ETag` (generation and URL) and `Cache-Control: public, max-age=0,
-must-revalidate`: browsers and a CDN may keep them but ask each time, and get a 304 as long as
-nothing changed. Staff (anyone with a session cookie) bypass the cache.
+The database, not the cache, says which content is current: a hit costs one primary-key read of
+the version (plain SQL) and one read from the cache. So no cache failure can serve retired
+content: a Redis that refuses writes, loses them or comes back with old pages still only serves
+a page made for the version now in the database. A Redis that is down is an empty cache (the
+backend ignores its errors, see `redis_cache` in the settings): readers get the page made afresh,
+/healthz says "degraded", and redis-py reconnects when it returns. A save never writes to the
+cache, so it cannot fail because of it.
 
-A cache hit touches neither the database nor the view. Each response still gets its own
-Content-Security-Policy nonce: the cached body and header hold a placeholder that is replaced.
+Pages carry `ETag` (version and URL) and `Cache-Control: public, max-age=0, must-revalidate`:
+browsers and a CDN may keep them but ask each time, and get a 304 as long as nothing changed.
+Only a valid staff session bypasses the cache (a made-up session cookie does not), and the
+query parameters no public page reads are dropped before the page is looked up or made, so
+neither can force a fresh render of an expensive page.
+
+Each response still gets its own Content-Security-Policy nonce: the cached body and header hold
+a placeholder that is replaced.
 """
 
 import hashlib
 import secrets
 from base64 import b64encode
+from functools import cache as once
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.db import DatabaseError
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils.cache import patch_cache_control
+from redis.exceptions import ReadOnlyError
 
 from casebase.content.models import ContentVersion
 
-GENERATION_KEY = "content-generation"
 NONCE_PLACEHOLDER = "casebase-csp-nonce-placeholder"
 CSP_HEADER = "Content-Security-Policy"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
 
 
-def first_generation() -> str:
-    cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)  # the first to add wins
-    return cache.get(GENERATION_KEY)
-
-
-def retire_cached_pages() -> None:
-    """A new generation: no cached page is served again. Not a counter, so two editors saving
-    at once need no atomic increment: each sets a new token, and both differ from the old."""
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
-
-
 def content_changed(**signal_kwargs) -> None:
-    """Signal receiver: a new content version within the change's transaction (the catalogue
-    index follows it), and cached pages retired once the change is committed (before the
-    commit, a reader could cache the old content under the new generation)."""
+    """Signal receiver, and the call for changes that send no signal (`QuerySet.update()`): a
+    new content version within the change's transaction. The catalogue index and every cached
+    page follow it once the change commits; before, readers see the old version."""
     ContentVersion.bump()
-    transaction.on_commit(retire_cached_pages)
+
+
+def cache_health() -> str:
+    """ "ok", or what is wrong with the shared cache, for /healthz. Asks Redis itself: the cache
+    backend would answer a failed write with silence."""
+    redis = getattr(cache, "client", None)  # django-redis
+    try:
+        if redis is not None:
+            redis.get_client(write=True).set(cache.make_key("healthz"), b"1", ex=60)
+        else:
+            cache.set("healthz", 1, 60)
+        return "ok"
+    except ReadOnlyError as error:
+        return f"read-only ({error.__class__.__name__})"
+    except Exception as error:  # whatever the backend raises is reported, never raised
+        return f"unreachable ({error.__class__.__name__})"
+
+
+@once
+def query_parameters() -> frozenset[str]:
+    """Every query parameter a public page reads: the catalogue's filters (which the evidence
+    map, the downloads and the API share), paging, sorting, the evidence map's view, the
+    sitemap's page and DRF's format."""
+    from casebase.content.filters import CaseStudyFilter
+
+    return frozenset(CaseStudyFilter.base_filters) | {"sort", "page", "by", "p", "format"}
 
 
 class PublicPageCacheMiddleware:
@@ -62,21 +84,27 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest):
         if not self.applies_to(request):
             return self.get_response(request)
+        drop_unknown_parameters(request)
+        try:
+            version = ContentVersion.current()
+        except DatabaseError:
+            return self.get_response(request)  # the page then answers 503 with Retry-After
+        if version is None:  # no version row (a flushed database): nothing to key pages by
+            return self.get_response(request)
         url = request.build_absolute_uri()
-        key = f"page:{digest(url)}"
-        found = cache.get_many([GENERATION_KEY, key])
-        generation = found.get(GENERATION_KEY) or first_generation()
-        etag = f'"{digest(f"{generation} {url}")}"'
+        etag = f'"{digest(f"{version} {url}")}"'
         if etag in request.headers.get("If-None-Match", ""):
             return self.mark(HttpResponseNotModified(), etag, "revalidated")
-        stored = found.get(key)
-        if stored is not None and stored[0] == generation:
+        key = f"page:{digest(url)}"
+        stored = cache.get(key)
+        if stored is not None and stored[0] == version:
             return self.mark(thaw(stored[1:]), etag, "hit")
         response = self.get_response(request)
         if not self.storable(response):
             return response
-        stored = (generation, *freeze(request, response))  # replaces an older generation's
-        cache.set(key, stored, timeout=settings.PAGE_CACHE_SECONDS)
+        # Stored under the version read before the page was made: if a change committed
+        # meanwhile, the page is never served, since that version is no longer current.
+        cache.set(key, (version, *freeze(request, response)), settings.PAGE_CACHE_SECONDS)
         return self.mark(response, etag, "miss")
 
     @staticmethod
@@ -84,8 +112,8 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
             and not request.path.startswith(("/admin/", "/preview/"))
+            and not signed_in_staff(request)
         )
 
     @staticmethod
@@ -106,6 +134,30 @@ class PublicPageCacheMiddleware:
             patch_cache_control(response, s_maxage=settings.PAGE_CACHE_CDN_SECONDS)
         response["X-Page-Cache"] = outcome
         return response
+
+
+def signed_in_staff(request: HttpRequest) -> bool:
+    """Staff see pages as they are, uncached. Only a session cookie makes us look the session
+    up (one query); a made-up one finds no staff user and gets the cached page."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    try:
+        return request.user.is_staff
+    except DatabaseError:
+        return False
+
+
+def drop_unknown_parameters(request: HttpRequest) -> None:
+    """`?x=<anything>` would otherwise be a new page to make on every request."""
+    known = query_parameters()
+    if set(request.GET) <= known:
+        return
+    kept = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name in known:
+            kept.setlist(name, values)
+    request.GET = kept
+    request.META["QUERY_STRING"] = kept.urlencode()
 
 
 def digest(text: str) -> str:

@@ -35,7 +35,7 @@ def test_pages_answer_503_with_retry_after_and_no_traceback(client, database_dow
 
 
 def test_healthz_says_what_is_wrong_and_then_recovers(client, monkeypatch):
-    assert client.get("/healthz").json() == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").json() == {"status": "ok", "database": "ok", "cache": "ok"}
 
     def unreachable(*args, **kwargs):
         raise OperationalError("Connection refused")
@@ -43,7 +43,11 @@ def test_healthz_says_what_is_wrong_and_then_recovers(client, monkeypatch):
     monkeypatch.setattr(connection, "cursor", unreachable)
     down = client.get("/healthz")
     assert down.status_code == 503
-    assert down.json() == {"status": "error", "database": "unreachable (OperationalError)"}
+    assert down.json() == {
+        "status": "error",
+        "database": "unreachable (OperationalError)",
+        "cache": "ok",
+    }
     assert "no-cache" in down["Cache-Control"]
     monkeypatch.undo()  # the database is back
     assert client.get("/healthz").status_code == 200
@@ -77,5 +81,5 @@ def test_a_really_unreachable_postgresql_gives_503_not_500():
         503,
         "30",
         503,
-        {"status": "error", "database": "unreachable (OperationalError)"},
+        {"status": "error", "database": "unreachable (OperationalError)", "cache": "ok"},
     ], result.stderr[-2000:]

@@ -9,7 +9,7 @@ from pathlib import Path
 from django.apps import apps
 from django.db import connection
 
-from casebase.caching import retire_cached_pages
+from casebase.caching import content_changed
 
 
 class BackupError(Exception):
@@ -31,9 +31,9 @@ def backup(output: Path) -> None:
 
 def restore(backup_file: Path) -> None:
     _restore(backup_file)
-    # Pages cached from before the loss must not outlive it. The catalogue index needs nothing:
-    # the backup holds the content version token of its own content.
-    retire_cached_pages()
+    # A new content version: no page cached from before the loss, and no index built then, is
+    # served again, even one made from the very state the backup holds.
+    content_changed()
 
 
 def _restore(backup_file: Path) -> None:

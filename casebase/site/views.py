@@ -19,6 +19,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
+from casebase.caching import cache_health
 from casebase.content import catalogue, search
 from casebase.content.filters import SORTS, CatalogueForm, Selection, facet_counts
 from casebase.content.models import (
@@ -581,20 +582,23 @@ def case_study_citation(request, slug: str, extension: str):
 
 
 def healthz(request):
-    """For load balancers and monitoring: 200 when the site can serve, 503 saying what is
-    wrong when it cannot. Never cached."""
+    """For load balancers and monitoring: 200 while the site can serve, 503 saying what is
+    wrong when it cannot. Without the shared cache it still serves, only slower: "degraded",
+    200. Never cached."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
         database = "ok"
     except DatabaseError as error:
         database = f"unreachable ({error.__class__.__name__})"
-    healthy = database == "ok"
+    shared_cache = cache_health()
+    healthy = "ok" if shared_cache == "ok" else "degraded"
+    status = healthy if database == "ok" else "error"
     response = JsonResponse(
-        {"status": "ok" if healthy else "error", "database": database},
-        status=200 if healthy else 503,
+        {"status": status, "database": database, "cache": shared_cache},
+        status=503 if status == "error" else 200,
     )
-    if not healthy:
+    if status == "error":
         response["Retry-After"] = "30"
     add_never_cache_headers(response)
     return response
