@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve bench load-test test test-postgres postgres redis assets lint format load superuser clean
+.PHONY: run serve bench bench-page-cache load-test test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -99,6 +99,15 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/page_cache.py
+
+# The page cache, old code (BASELINE) against the working tree, side by side: hits, cache
+# busting, Redis stopped (bench/page_cache.py). Writes bench/page-cache-results.md.
+BASELINE ?= 03afd58
+bench-page-cache: $(VENV)/.installed assets redis | $(WRK)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) bench/page_cache.py --baseline $(BASELINE)
 
 # 50 readers and 2 editors saving for 2 minutes against gunicorn, on SQLite then PostgreSQL
 # (bench/load.py; locust in its own venv, bench/.venv-locust). Writes bench/load-results.md.

@@ -9,8 +9,6 @@ from pathlib import Path
 from django.apps import apps
 from django.db import connection
 
-from casebase.caching import content_changed
-
 
 class BackupError(Exception):
     """Said to the operator as it is."""
@@ -30,13 +28,9 @@ def backup(output: Path) -> None:
 
 
 def restore(backup_file: Path) -> None:
-    _restore(backup_file)
-    # A new content version: no page cached from before the loss, and no index built then, is
-    # served again, even one made from the very state the backup holds.
-    content_changed()
-
-
-def _restore(backup_file: Path) -> None:
+    """Nothing else to do afterwards: the backup holds the content version of its own content,
+    so the catalogue index and cached pages follow it, and a page cached under that very
+    version was made from exactly the content restored."""
     if not backup_file.exists():
         raise BackupError(f"No backup file at {backup_file}.")
     if not database_is_empty():
