@@ -292,8 +292,10 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "UNAUTHENTICATED_USER": None,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "casebase.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # Every error as RFC 9457 problem details: casebase/api/problems.py.
+    "EXCEPTION_HANDLER": "casebase.api.problems.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Casebase open data API",

@@ -11,3 +11,8 @@ urlpatterns = [
     path("", include("casebase.api.urls")),  # /api/..., catalogue exports, the dataset
     path("", include("casebase.site.urls")),
 ]
+
+# Under /api/ these answer problem details (JSON); elsewhere Django's own, with the site's pages.
+handler400 = "casebase.api.problems.bad_request"
+handler404 = "casebase.api.problems.page_not_found"
+handler500 = "casebase.api.problems.server_error"

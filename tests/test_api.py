@@ -173,10 +173,12 @@ def test_organisation_detail_has_facts_and_case_studies(client):
         "/api/case-studies/?page=99",
     ],
 )
-def test_unknown_slugs_and_pages_are_404_in_json(client, url):
+def test_unknown_slugs_and_pages_are_404_problems(client, url):
     response = client.get(url)
     assert response.status_code == 404
-    assert "detail" in response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert body["status"] == 404 and body["detail"]
 
 
 # --- The catalogue's filters ----------------------------------------------------------------
@@ -220,7 +222,10 @@ def test_flat_structure_in_healthcare_is_a_real_subset(client):
 def test_an_invalid_filter_value_is_400_saying_what_is_wrong(client, base, query, field):
     response = client.get(f"{base}?{query}")
     assert response.status_code == 400
-    assert field in response.json()
+    assert response["Content-Type"] == "application/problem+json"
+    body = response.json()
+    assert list(body["errors"]) == [field]
+    assert body["errors"][field] and f"{field}: " in body["detail"]
 
 
 @pytest.mark.parametrize("base", ["/api/case-studies/", "/api/outcomes/"])

@@ -90,6 +90,27 @@ def test_lists_describe_their_pages(document):
     }
 
 
+def described_errors(path: str) -> set[str]:
+    if path == "/api/sectors/":
+        return set()  # not paginated, no filters
+    if path.endswith("{slug}/"):
+        return {"404"}
+    return {"400", "404"}  # a bad filter value or page number; no such page
+
+
+def test_errors_are_described_as_problem_details(document):
+    problem = {"$ref": "#/components/schemas/Problem"}
+    for path, operations in document["paths"].items():
+        responses = operations["get"]["responses"]
+        errors = {code: response for code, response in responses.items() if code != "200"}
+        assert set(errors) == described_errors(path), path
+        for response in errors.values():
+            assert response["content"] == {"application/problem+json": {"schema": problem}}
+    described = document["components"]["schemas"]["Problem"]
+    assert set(described["required"]) == {"type", "title", "status", "detail", "instance"}
+    assert described["properties"]["errors"]["additionalProperties"]["type"] == "array"
+
+
 # --- Every response matches its description ---------------------------------------------------
 
 

@@ -1,8 +1,11 @@
 """The read-only JSON API: published records only, the catalogue's filters, paginated lists.
 
 Viewsets are read-only and allow only safe methods, so POST, PUT, PATCH and DELETE answer 405.
+Every error is answered as problem details (casebase/api/problems.py).
 """
 
+from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -10,9 +13,11 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, viewsets
+from rest_framework.exceptions import NotFound
 
 from casebase.api import queries
 from casebase.api.filters import CaseStudyChildFilterBackend, CatalogueFilterBackend
+from casebase.api.problems import CONTENT_TYPE, ProblemSerializer
 from casebase.api.serializers import (
     CaseStudyDetailSerializer,
     CaseStudySerializer,
@@ -37,16 +42,19 @@ SLUG = OpenApiParameter(
 )
 
 
-class ErrorSerializer(serializers.Serializer):
-    detail = serializers.CharField()
-
-
-# What a bad filter value answers: each parameter at fault with its messages.
-FILTER_ERRORS = OpenApiResponse(
-    response={"type": "object", "additionalProperties": {"type": "array", "items": {}}},
-    description="A filter value is not valid: each parameter at fault, with what is wrong.",
-)
-NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such published record or page.")
+# The errors a reader can cause, as problem details (casebase/api/problems.py).
+BAD_PARAMETERS = {
+    (400, CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer,
+        description="A filter value or the page number is not valid: `errors` names each "
+        "parameter at fault, with what is wrong.",
+    )
+}
+NOT_FOUND = {
+    (404, CONTENT_TYPE): OpenApiResponse(
+        ProblemSerializer, description="No such published record, or no such page."
+    )
+}
 
 
 class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -62,9 +70,19 @@ class ReadOnlyViewSet(viewsets.ReadOnlyModelViewSet):
             return self.detail_serializer_class
         return super().get_serializer_class()
 
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            kind = self.get_queryset().model._meta.verbose_name
+            raise NotFound(
+                f"No published {kind} has the slug {self.kwargs['slug']!r}. "
+                f"The published ones are listed at {reverse(f'{self.basename}-list')}."
+            ) from None
+
 
 @extend_schema_view(
-    retrieve=extend_schema(parameters=[SLUG], responses={200: SectorSerializer, 404: NOT_FOUND}),
+    retrieve=extend_schema(parameters=[SLUG], responses={200: SectorSerializer, **NOT_FOUND}),
 )
 class SectorViewSet(ReadOnlyViewSet):
     queryset = Sector.objects.order_by("position", "name")
@@ -74,10 +92,10 @@ class SectorViewSet(ReadOnlyViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        responses={200: CaseStudySerializer(many=True), 400: FILTER_ERRORS, 404: NOT_FOUND}
+        responses={200: CaseStudySerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND}
     ),
     retrieve=extend_schema(
-        parameters=[SLUG], responses={200: CaseStudyDetailSerializer, 404: NOT_FOUND}
+        parameters=[SLUG], responses={200: CaseStudyDetailSerializer, **NOT_FOUND}
     ),
 )
 class CaseStudyViewSet(ReadOnlyViewSet):
@@ -95,9 +113,11 @@ class CaseStudyViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: PracticeSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(
+        responses={200: PracticeSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND}
+    ),
     retrieve=extend_schema(
-        parameters=[SLUG], responses={200: PracticeDetailSerializer, 404: NOT_FOUND}
+        parameters=[SLUG], responses={200: PracticeDetailSerializer, **NOT_FOUND}
     ),
 )
 class PracticeViewSet(ReadOnlyViewSet):
@@ -111,9 +131,11 @@ class PracticeViewSet(ReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(responses={200: OrganisationSerializer(many=True), 404: NOT_FOUND}),
+    list=extend_schema(
+        responses={200: OrganisationSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND}
+    ),
     retrieve=extend_schema(
-        parameters=[SLUG], responses={200: OrganisationDetailSerializer, 404: NOT_FOUND}
+        parameters=[SLUG], responses={200: OrganisationDetailSerializer, **NOT_FOUND}
     ),
 )
 class OrganisationViewSet(ReadOnlyViewSet):
@@ -126,7 +148,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
         return queries.organisations()
 
 
-@extend_schema(responses={200: OutcomeSerializer(many=True), 400: FILTER_ERRORS, 404: NOT_FOUND})
+@extend_schema(responses={200: OutcomeSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND})
 class OutcomeListView(generics.ListAPIView):
     """Published outcomes of the case studies the catalogue's filters keep."""
 
