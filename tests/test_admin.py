@@ -25,20 +25,21 @@ SESSION_RENEWAL = 3
 # their related columns joined in, and builds its filters' choices; an add or change page loads
 # the record and the choices of its selects (autocomplete widgets load only what is selected).
 # Content types are cached per process (loading the compendium records revisions, which warms
-# the cache), so no page pays for one.
+# the cache), so no page pays for one. A change page with inlines also reads, once per inline,
+# when each row was last saved: the edit-conflict check remembers it (content/conflicts.py).
 PINNED = {
     # model: (changelist, add, change)
     "sector": (5, 2, 3),
     "organisationtype": (6, 2, 4),  # + sector filter choices
     "source": (6, 2, 5),  # + year filter; change: based_on selected
-    "gradescale": (6, 2, 5),  # + grades prefetched; change: grade inline rows
+    "gradescale": (6, 2, 6),  # + grades prefetched; change: grade inline rows, their saves
     "indicator": (5, 2, 4),
     "practicetheme": (5, 2, 3),
     "practice": (7, 2, 4),  # + theme and sector filter choices
-    "organisation": (7, 5, 9),  # add/change: fact and role inlines' cached choices
-    "person": (7, 4, 7),  # + roles prefetched with their organisations
+    "organisation": (7, 5, 11),  # add/change: fact and role inlines' cached choices
+    "person": (7, 4, 8),  # + roles prefetched with their organisations
     "role": (6, 2, 8),
-    "casestudy": (8, 13, 22),  # change: six inlines, each choice list fetched once
+    "casestudy": (8, 13, 28),  # change: six inlines, each choice list fetched once
     "practiceapplication": (8, 2, 8),
     "outcome": (6, 2, 9),
     "grade": (6, 3, 4),

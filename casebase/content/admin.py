@@ -8,11 +8,10 @@ from django.db.models import Count, Prefetch, QuerySet
 from django.forms import Textarea
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import ngettext
 
 from casebase.caching import content_changed
-from casebase.content import search
+from casebase.content import conflicts, search
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -60,8 +59,70 @@ class TextareaMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class OpenedOnField(forms.CharField):
+    """What the form was opened on, carried through the browser: never an edit in itself."""
+
+    widget = forms.HiddenInput
+
+    def has_changed(self, initial, data) -> bool:
+        return False
+
+
+class ConflictCheckedForm(forms.ModelForm):
+    """Refuses to save over someone else's save, of the record or of any part shown inline.
+
+    The form remembers when the record and each of its parts were last saved as the editor
+    opened it (see casebase.content.conflicts). If any has been saved, added or deleted since,
+    nothing is written, the editor's input stays in the form, and they are told which part
+    changed and when; the form then carries the new state, so saving again is a deliberate
+    choice.
+    """
+
+    editing_since = OpenedOnField(required=False)
+    parts: list[conflicts.Part] = []  # what the admin shows inline (set by CasebaseAdmin)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            fingerprint = conflicts.fingerprint(self.instance, self.parts)
+            self.fields["editing_since"].initial = fingerprint
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = self.data.get(self.add_prefix("editing_since"), "")
+        if not self.instance.pk or not opened:
+            return cleaned
+        now, changes = conflicts.changes_since(opened, self.instance, self.parts)
+        if changes:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("editing_since")] = now
+            raise forms.ValidationError(
+                f"Someone else saved this record after you opened it: {'; '.join(changes)}. "
+                "Nothing was saved: your changes are still in the form below. Open the record "
+                "in a new tab to see what they changed; save again only if your version should "
+                "replace theirs.",
+                code="edit_conflict",
+            )
+        return cleaned
+
+
 class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
-    """Every model's admin: revision history, and text areas that change only when edited."""
+    """Every model's admin: revision history, text areas that change only when edited, and
+    no save over someone else's (see ConflictCheckedForm)."""
+
+    form = ConflictCheckedForm
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)  # a class made for this request
+        form.parts = [conflicts.inline_part(self.model, inline) for inline in self.inlines]
+        return form
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        listed = {name for _, options in fieldsets for name in flatten(options["fields"])}
+        if "editing_since" in listed:
+            return fieldsets
+        return [*fieldsets, (None, {"fields": ["editing_since"]})]
 
 
 class SearchIndexedAdmin(CasebaseAdmin):
@@ -118,46 +179,6 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     )
 
 
-class ConflictCheckedForm(forms.ModelForm):
-    """Refuses to save over someone else's save.
-
-    The form remembers when the record was last saved as the editor opened it. If it has been
-    saved since, nothing is written, the editor's input stays in the form, and they are told;
-    the form then carries the new time, so saving again is a deliberate choice.
-    """
-
-    editing_since = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["editing_since"].initial = self.instance.updated_at.isoformat()
-
-    def clean(self):
-        cleaned = super().clean()
-        if not self.instance.pk:
-            return cleaned
-        saved = (
-            type(self.instance)
-            .objects.filter(pk=self.instance.pk)
-            .values_list("updated_at", flat=True)
-            .first()
-        )
-        opened = self.data.get(self.add_prefix("editing_since"), "")
-        if saved and opened and saved.isoformat() != opened:
-            self.data = self.data.copy()
-            self.data[self.add_prefix("editing_since")] = saved.isoformat()
-            when = timezone.localtime(saved).strftime("%H:%M:%S on %d %B %Y")
-            raise forms.ValidationError(
-                f"Someone else saved this record at {when}, after you opened it. Nothing was "
-                "saved: your changes are still in the form below. Open the record in a new tab "
-                "to see what they changed; save again only if your version should replace "
-                "theirs.",
-                code="edit_conflict",
-            )
-        return cleaned
-
-
 class PublishableAdmin(SearchIndexedAdmin):
     """Status is shown, filtered on and changed in bulk; saving never publishes by itself, and
     never over another editor's save."""
@@ -165,7 +186,6 @@ class PublishableAdmin(SearchIndexedAdmin):
     actions = [publish, withdraw, unpublish]
     list_per_page = 50
     readonly_fields = ("created_at", "updated_at")
-    form = ConflictCheckedForm
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return can_publish(request)
@@ -184,13 +204,6 @@ class PublishableAdmin(SearchIndexedAdmin):
         if obj is not None and obj.status != Status.DRAFT and not can_publish(request):
             return False
         return super().has_delete_permission(request, obj)
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        listed = {name for _, options in fieldsets for name in flatten(options["fields"])}
-        if "editing_since" in listed:
-            return fieldsets
-        return [*fieldsets, (None, {"fields": ["editing_since"]})]
 
 
 class CachedChoicesMixin(TextareaMixin):

@@ -11,6 +11,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -43,6 +44,14 @@ def not_before(later: str, earlier: str, message: str) -> models.CheckConstraint
 def split_lines(text: str) -> list[str]:
     """Aliases and synonyms are kept one per line: easy for editors, easy to search."""
     return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def last_saved() -> models.DateTimeField:
+    """When a record without a status was last saved, as publishable records keep it: an
+    editor's form remembers it for every row it shows, so a save over someone else's change is
+    refused. The database fills it in for rows written without the ORM (synthetic benchmark
+    data) and for rows older than the field."""
+    return models.DateTimeField(auto_now=True, db_default=Now())
 
 
 class Status(models.TextChoices):
@@ -264,6 +273,7 @@ class OrganisationFact(models.Model):
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="facts")
     excerpt = models.TextField(blank=True, help_text="The source's own words for this figure.")
+    updated_at = last_saved()
 
     objects = OrganisationFactQuerySet.as_manager()
 
@@ -353,6 +363,7 @@ class Role(models.Model):
         "current", default=False, help_text="Held at the time of the source."
     )
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="roles")
+    updated_at = last_saved()
 
     objects = RoleQuerySet.as_manager()
 
@@ -592,6 +603,7 @@ class CaseStudyPerson(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="participations")
     involvement = models.CharField(max_length=20, choices=Involvement.choices)
     position = models.PositiveSmallIntegerField(default=0)
+    updated_at = last_saved()
 
     class Meta:
         ordering = ["position", "id"]
@@ -664,6 +676,7 @@ class GradeScale(models.Model):
 
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(unique=True)
+    updated_at = last_saved()
 
     class Meta:
         ordering = ["name"]
@@ -676,6 +689,7 @@ class Grade(models.Model):
     scale = models.ForeignKey(GradeScale, on_delete=models.CASCADE, related_name="grades")
     name = models.CharField(max_length=50)
     rank = models.PositiveSmallIntegerField(help_text="Higher is better: 1 is the lowest grade.")
+    updated_at = last_saved()
 
     class Meta:
         ordering = ["scale", "rank"]
@@ -891,6 +905,7 @@ class Contribution(models.Model):
     )
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="contributions")
     reason = models.TextField(help_text="The source's words that link the practice to the result.")
+    updated_at = last_saved()
 
     objects = ContributionQuerySet.as_manager()
 
