@@ -38,9 +38,14 @@ RESULTS = ROOT / "bench" / "page-cache-results.md"
 SECRET = secrets.token_urlsafe(50)
 CATALOGUE = "/case-studies/?sector=healthcare"
 EPHEMERAL = ["--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+# A fresh value on every request of every thread of every run: wrk seeds each thread's
+# math.random alike, so a counter per thread, the thread's number and the run's token.
 BUSTING_SCRIPT = """
+local threads = 0
+setup = function(thread) threads = threads + 1; thread:set("tid", threads) end
 request = function()
-  return wrk.format(nil, "/case-studies/?sector=healthcare&x=" .. math.random(1, 1e9))
+  counter = (counter or 0) + 1
+  return wrk.format(nil, "/case-studies/?sector=healthcare&x=RUN-" .. tid .. "-" .. counter)
 end
 """
 
@@ -148,12 +153,12 @@ def measure(codes: dict, db: Path, seconds: int, rounds: int) -> dict:
     for _, base in servers.values():
         wrk(base + CATALOGUE, 3)  # both workers build their index
     script = Path(tempfile.mkstemp(suffix=".lua")[1])
-    script.write_text(BUSTING_SCRIPT)
     results: dict[tuple[str, str], list[dict]] = {}
     try:
         for _ in range(rounds):
             for label in random.sample(list(codes), len(codes)):
                 base = servers[label][1]
+                script.write_text(BUSTING_SCRIPT.replace("RUN", secrets.token_hex(4)))
                 plan = [
                     ("trivial view", base + "/robots.txt", None),
                     ("cached catalogue hit", base + CATALOGUE, None),
