@@ -20,7 +20,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 
 # Every public surface a case study appears on: each links to it, most by its title.
 LINK = "case-studies/leeds-teaching-hospitals/"
-WITHOUT_TITLE = {"/practices/flat-structure/", "/sitemap.xml"}
+WITHOUT_TITLE = {"/practices/flat-structure/", "/sitemap-case-studies.xml"}
 SURFACES = [
     "/case-studies/",
     "/case-studies/?q=Leeds",
@@ -31,7 +31,7 @@ SURFACES = [
     "/organisations/leeds-teaching-hospitals-nhs-trust/",
     "/feeds/case-studies.atom",
     "/feeds/sectors/healthcare.atom",
-    "/sitemap.xml",
+    "/sitemap-case-studies.xml",
     "/case-studies/export.csv",
     "/case-studies/export.json",
     "/data/casebase.json",

@@ -1,6 +1,6 @@
 """Public URLs: an interface readers bookmark and share. Keep them stable."""
 
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
 from casebase.site import feeds, views
@@ -29,7 +29,18 @@ urlpatterns = [
     path("feeds/case-studies.atom", feeds.CaseStudyFeed(), name="feed"),
     path("feeds/practices/<slug:slug>.atom", feeds.PracticeFeed(), name="practice-feed"),
     path("feeds/sectors/<slug:slug>.atom", feeds.SectorFeed(), name="sector-feed"),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", views.robots_txt, name="robots"),
     path("healthz", views.healthz, name="healthz"),
 ]
