@@ -247,11 +247,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Behind a proxy, the client's address is the last one the proxy appended to X-Forwarded-For.
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
-)
+# Behind DJANGO_PROXY_COUNT reverse proxies, axes reads the client's address with django-ipware.
+# Each proxy appends to X-Forwarded-For the address it received the request from, so the
+# client's is that many places from the right; anything further left the client wrote itself.
+# ipware counts the proxies named in the header (the nearest is REMOTE_ADDR, not in it): one
+# fewer. Not strict, so a header the client sent itself cannot void the proxy's entry (and put
+# the failures on the proxy's address); no REMOTE_ADDR fallback, which ipware would prefer to a
+# private client address whenever the proxy's is public.
+PROXY_COUNT = int(os.environ.get("DJANGO_PROXY_COUNT") or "0")
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"DJANGO_PROXY_COUNT must be 0 or more, not {PROXY_COUNT}.")
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
+AXES_IPWARE_PROXY_ORDER = "left-most"  # the header read in the order the proxies wrote it
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR"] if PROXY_COUNT else ["REMOTE_ADDR"]
+IPWARE_STRICT = False
 # An editor is signed out after 30 idle minutes, and after 10 hours whatever they do.
 SESSION_COOKIE_AGE = 30 * 60
 SESSION_SAVE_EVERY_REQUEST = True
