@@ -57,6 +57,19 @@ def edit_case_study(client: Client, study: CaseStudy, **changes) -> None:
     assert response.status_code == 302, response.context["errors"] if response.context else ""
 
 
+def restore(client: Client, obj, version: Version) -> None:
+    """Open a revision in the form, as the history's "Restore" does, and save it."""
+    url = reverse(f"admin:content_{obj._meta.model_name}_revision", args=[obj.pk, version.pk])
+    response = client.post(url, form_data(client.get(url)))
+    assert response.status_code == 302, response.context["errors"] if response.context else ""
+
+
+def set_status(client: Client, obj, action: str) -> None:
+    """A Publisher's bulk action on one record: "publish", "withdraw" or "unpublish"."""
+    changelist = reverse(f"admin:content_{obj._meta.model_name}_changelist")
+    client.post(changelist, {"action": action, "_selected_action": [obj.pk]})
+
+
 def test_the_compendium_load_is_the_first_revision(leeds):
     first = history_of(leeds)[-1].revision
     assert first.get_comment() == "Loaded from the compendium's data files."
@@ -140,6 +153,42 @@ def test_a_restore_brings_content_back_as_a_new_revision_and_never_publishes(
     assert history_of(leeds)[0].revision.get_comment().startswith("Reverted to previous version")
 
 
+def test_restoring_keeps_a_part_returned_to_draft_in_draft(named_publisher, editor_only, leeds):
+    outcome = leeds.outcomes.first()
+    edit_case_study(named_publisher, leeds, summary="The summary when all was published.")
+    published_version = history_of(leeds)[0]
+    statuses = {v.field_dict.get("status") for v in published_version.revision.version_set.all()}
+    assert statuses == {Status.PUBLISHED, None}, "the case study and its parts, all published"
+    set_status(named_publisher, outcome, "unpublish")
+    set_status(named_publisher, leeds, "unpublish")  # an Editor may restore only a draft
+    edit_case_study(named_publisher, leeds, summary="A later summary.")
+
+    restore(editor_only, leeds, published_version)
+
+    leeds.refresh_from_db()
+    outcome.refresh_from_db()
+    assert leeds.summary == "The summary when all was published.", "the content came back"
+    assert leeds.status == Status.DRAFT
+    assert outcome.status == Status.DRAFT, "an Editor's restore publishes no part"
+
+
+def test_restoring_keeps_a_part_published_since_published(named_publisher, editor_only, leeds):
+    outcome = leeds.outcomes.first()
+    set_status(named_publisher, leeds, "unpublish")
+    set_status(named_publisher, outcome, "unpublish")
+    edit_case_study(named_publisher, leeds, summary="The summary while the outcome was a draft.")
+    draft_version = history_of(leeds)[0]
+    set_status(named_publisher, outcome, "publish")
+
+    restore(editor_only, leeds, draft_version)
+
+    leeds.refresh_from_db()
+    outcome.refresh_from_db()
+    assert leeds.summary == "The summary while the outcome was a draft."
+    assert outcome.status == Status.PUBLISHED, "a restore takes nothing down either"
+    assert leeds.status == Status.DRAFT
+
+
 def test_a_deleted_case_study_is_recovered_with_its_parts_as_a_draft(named_publisher, leeds):
     parts = {
         "outcomes": set(leeds.outcomes.values_list("statement", flat=True)),
@@ -167,6 +216,8 @@ def test_a_deleted_case_study_is_recovered_with_its_parts_as_a_draft(named_publi
     assert set(back.quotes.values_list("text", flat=True)) == parts["quotes"]
     assert set(back.participants.values_list("person_id", flat=True)) == parts["participants"]
     assert back.contributions.count() == parts["contributions"]
+    for recovered_parts in (back.outcomes, back.applications, back.quotes, back.corrections):
+        assert set(recovered_parts.values_list("status", flat=True)) <= {Status.DRAFT}
     assert Client().get("/case-studies/leeds-teaching-hospitals/").status_code == 404
 
 

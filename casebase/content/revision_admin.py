@@ -1,6 +1,8 @@
 """The admin's side of revision history: every save, bulk action and deletion is a revision,
 each revision shows what it changed, and restoring or recovering never publishes anything."""
 
+from collections import defaultdict
+
 import reversion
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
@@ -9,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from reversion.admin import VersionAdmin
-from reversion.models import Version
+from reversion.models import Revision, Version
 
 from casebase.content.history import FOLLOWS, revision_changes
 from casebase.content.models import Publishable, Status
@@ -82,27 +84,28 @@ class RevisionHistoryAdmin(VersionAdmin):
     # --- Restoring ----------------------------------------------------------------------
 
     def revision_view(self, request, object_id, version_id, extra_context=None):
-        """Restoring brings back content, not publication: the record keeps its status."""
-        if issubclass(self.model, Publishable):
-            request.status_on_restore = (
-                self.model._default_manager.filter(pk=unquote(object_id))
-                .values_list("status", flat=True)
-                .first()
-            )
+        """Restoring brings back content, not publication: the record and its parts keep
+        their statuses."""
+        version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
+        request.statuses_on_restore = statuses_to_keep(version.revision)
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
-        """A recovered record comes back as a draft, to be published deliberately."""
-        if issubclass(self.model, Publishable):
-            request.status_on_restore = Status.DRAFT
+        """A recovered record comes back with its parts as drafts, to be published
+        deliberately."""
+        version = get_object_or_404(Version, pk=version_id)
+        request.statuses_on_restore = statuses_to_keep(version.revision)
         return super().recover_view(request, version_id, extra_context)
 
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        status = getattr(request, "status_on_restore", None)
-        if obj is not None and status:
-            obj.status = status
-        return obj
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """When restoring or recovering, django-reversion has just written the revision back
+        (in a transaction that showing the form rolls back and saving it commits): the
+        statuses are put back before the form reads the record and its parts."""
+        keep = getattr(request, "statuses_on_restore", None)
+        if keep:
+            for (model, status), pks in keep.items():
+                model._default_manager.filter(pk__in=pks).update(status=status)
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     # --- Reading: what a revision changed -----------------------------------------------
 
@@ -141,6 +144,22 @@ class RevisionHistoryAdmin(VersionAdmin):
             "title": f"What changed in {opts.verbose_name} “{version.object_repr}”",
         }
         return TemplateResponse(request, "admin/revision_changes.html", context)
+
+
+def statuses_to_keep(revision: Revision) -> dict[tuple[type, str], list]:
+    """The ids of every publishable record `revision` holds, by model and the status each has
+    now: a record deleted since comes back as a draft."""
+    ids = defaultdict(list)
+    for version in revision.version_set.select_related("content_type"):
+        model = version._model
+        if issubclass(model, Publishable):
+            ids[model].append(model._meta.pk.to_python(version.object_id))
+    keep = defaultdict(list)
+    for model, pks in ids.items():
+        now = dict(model._default_manager.filter(pk__in=pks).values_list("pk", "status"))
+        for pk in pks:
+            keep[model, now.get(pk, Status.DRAFT)].append(pk)
+    return keep
 
 
 def followed_parents(obj) -> list:
