@@ -9,6 +9,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
+from casebase.api import problems
+
 logger = logging.getLogger(__name__)
 
 SIGNED_IN_AT = "casebase_signed_in_at"
@@ -53,9 +55,17 @@ class DatabaseUnavailableMiddleware:
             exception.__class__.__name__,
             str(exception).strip(),
         )
-        response = HttpResponse(
-            render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
-        )
+        if problems.is_api(request):
+            response = problems.problem(
+                request,
+                503,
+                "The database cannot be reached just now. "
+                f"Try again in {self.RETRY_AFTER_SECONDS} seconds.",
+            )
+        else:
+            response = HttpResponse(
+                render_to_string("503.html"), status=503, content_type="text/html; charset=utf-8"
+            )
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
         return response
 

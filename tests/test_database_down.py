@@ -83,3 +83,18 @@ def test_a_really_unreachable_postgresql_gives_503_not_500():
         503,
         {"status": "error", "database": "unreachable (OperationalError)", "cache": "ok"},
     ], result.stderr[-2000:]
+
+
+def test_the_api_says_the_database_is_down_as_a_problem(client, database_down):
+    client.raise_request_exception = False
+    response = client.get("/api/sectors/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "30"
+    assert response.json() == {
+        "type": "about:blank",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": "The database cannot be reached just now. Try again in 30 seconds.",
+        "instance": "/api/sectors/",
+    }

@@ -163,9 +163,13 @@ def test_a_withdrawn_case_study_vanishes_at_once_from_every_surface(
             reverse("admin:content_casestudy_changelist"),
             {"action": "withdraw", "_selected_action": [leeds.pk]},
         )
-    assert reader.get("/case-studies/leeds-teaching-hospitals/").status_code == 404
-    assert reader.get("/api/case-studies/leeds-teaching-hospitals/").status_code == 404
-    for url in SURFACES:
+    gone = {
+        "/case-studies/leeds-teaching-hospitals/",
+        "/api/case-studies/leeds-teaching-hospitals/",
+    }
+    for url in gone:
+        assert reader.get(url).status_code == 404, url  # the API's 404 names its own path
+    for url in set(SURFACES) - gone:
         assert LINK not in reader.get(url).content.decode(), url
 
 
