@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import flatten
 from django.db import models
 from django.db.models import Count, Prefetch, QuerySet
-from django.forms import Textarea
+from django.forms import BaseInlineFormSet, Textarea
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
@@ -37,6 +37,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.content.permissions import REFERENCE_DATA, refusal, why_live
 from casebase.content.revision_admin import RevisionHistoryAdmin
 
 # --- Shared behaviour ---------------------------------------------------------------------
@@ -68,7 +69,72 @@ class OpenedOnField(forms.CharField):
         return False
 
 
-class ConflictCheckedForm(forms.ModelForm):
+def can_publish(request: HttpRequest) -> bool:
+    """Publishers make records public or take them down; Editors work on drafts."""
+    return request.user.has_perm("content.publish")
+
+
+def editable(request: HttpRequest, model: type[models.Model], obj=None) -> bool:
+    """Editors change drafts; what is live (or was), only a Publisher changes (see
+    casebase.content.permissions). `obj` is the record, or the record an inline row is on."""
+    if can_publish(request):
+        return True
+    return model not in REFERENCE_DATA and (obj is None or why_live(obj) is None)
+
+
+class LiveCheckedForm(forms.ModelForm):
+    """Every admin form (a record's, an inline row's, a list row's) refuses an Editor's change
+    to a record that is live as it was, or would be live as changed: a credit moved to a
+    published case study, a role added at a published organisation."""
+
+    editor_only = False  # set by the admin for each request
+    live_reason = ""  # why this row was refused (an inline formset checks rows it deletes)
+
+    def _post_clean(self):
+        touched = self.editor_only and self.has_changed()
+        before = touched and self.instance.pk is not None and why_live(self.instance)
+        super()._post_clean()  # the instance takes the form's values
+        reason = before or (touched and why_live(self.instance))
+        if reason:
+            self.live_reason = reason
+            self.add_error(None, refusal(self.instance, reason))
+
+
+class LiveCheckedFormSet(BaseInlineFormSet):
+    """Django ignores the errors of rows ticked for deletion: a live one is refused here."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            if form.live_reason and self.can_delete and self._should_delete_form(form):
+                raise forms.ValidationError(refusal(form.instance, form.live_reason))
+
+
+class LiveCheckedInline:
+    """Inline rows follow the same rule: none on a live record's page (or of reference data)
+    is added, changed or removed by an Editor, and each row is checked as it is saved."""
+
+    form = LiveCheckedForm
+    formset = LiveCheckedFormSet
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)  # a class made for this request
+        formset.form.editor_only = not can_publish(request)
+        return formset
+
+    def has_add_permission(self, request, obj):
+        return editable(request, self.model, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return editable(request, self.model, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return editable(request, self.model, obj) and allowed
+
+
+class ConflictCheckedForm(LiveCheckedForm):
     """Refuses to save over someone else's save, of the record or of any part shown inline.
 
     The form remembers when the record and each of its parts were last saved as the editor
@@ -112,9 +178,27 @@ class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
 
     form = ConflictCheckedForm
 
+    def has_add_permission(self, request):
+        return editable(request, self.model) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return editable(request, self.model, obj) and allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return editable(request, self.model, obj) and allowed
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)  # a class made for this request
         form.parts = [conflicts.inline_part(self.model, inline) for inline in self.inlines]
+        form.editor_only = not can_publish(request)
+        return form
+
+    def get_changelist_form(self, request, **kwargs):
+        """Rows edited in the list (a theme's position) are checked like any form."""
+        form = super().get_changelist_form(request, form=LiveCheckedForm, **kwargs)
+        form.editor_only = not can_publish(request)
         return form
 
     def get_fieldsets(self, request, obj=None):
@@ -142,11 +226,6 @@ class SearchIndexedAdmin(CasebaseAdmin):
         affected = {pk for obj in queryset for pk in search.affected_case_study_ids(obj)}
         super().delete_queryset(request, queryset)
         search.refresh(affected)
-
-
-def can_publish(request: HttpRequest) -> bool:
-    """Publishers make records public or take them down; Editors work on drafts."""
-    return request.user.has_perm("content.publish")
 
 
 @admin.action(description="Publish selected records", permissions=["publish"])
@@ -193,17 +272,6 @@ class PublishableAdmin(SearchIndexedAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = super().get_readonly_fields(request, obj)
         return fields if can_publish(request) else (*fields, "status")
-
-    def has_change_permission(self, request, obj=None):
-        """Editors change drafts; what is live (or was) only a Publisher changes."""
-        if obj is not None and obj.status != Status.DRAFT and not can_publish(request):
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.status != Status.DRAFT and not can_publish(request):
-            return False
-        return super().has_delete_permission(request, obj)
 
 
 class CachedChoicesMixin(TextareaMixin):
@@ -295,7 +363,7 @@ class SourceAdmin(PublishableAdmin):
     autocomplete_fields = ("based_on",)
 
 
-class GradeInline(admin.TabularInline):
+class GradeInline(LiveCheckedInline, admin.TabularInline):
     model = Grade
     extra = 1
     fields = ("rank", "name")
@@ -385,14 +453,14 @@ class PracticeAdmin(PublishableAdmin):
 # --- Organisations and people -------------------------------------------------------------
 
 
-class OrganisationFactInline(CachedChoicesMixin, admin.TabularInline):
+class OrganisationFactInline(LiveCheckedInline, CachedChoicesMixin, admin.TabularInline):
     model = OrganisationFact
     extra = 0
     fields = ("kind", "qualifier", "value", "period", "source", "excerpt")
     cached_choice_querysets = {"source": lambda inline, request: Source.objects.all()}
 
 
-class RoleInline(CachedChoicesMixin, admin.TabularInline):
+class RoleInline(LiveCheckedInline, CachedChoicesMixin, admin.TabularInline):
     model = Role
     extra = 0
     fields = ("title", "organisation", "start_year", "end_year", "is_current", "source")
@@ -472,7 +540,7 @@ class RoleAdmin(CasebaseAdmin):
 # --- Case studies: one page for the whole story -------------------------------------------
 
 
-class CaseStudyPersonInline(CachedChoicesMixin, admin.TabularInline):
+class CaseStudyPersonInline(LiveCheckedInline, CachedChoicesMixin, admin.TabularInline):
     model = CaseStudyPerson
     extra = 0
     fields = ("person", "involvement", "position")
@@ -480,7 +548,7 @@ class CaseStudyPersonInline(CachedChoicesMixin, admin.TabularInline):
     cached_choice_querysets = {"person": lambda inline, request: Person.objects.all()}
 
 
-class CaseStudyPartInline(CachedChoicesMixin, admin.StackedInline):
+class CaseStudyPartInline(LiveCheckedInline, CachedChoicesMixin, admin.StackedInline):
     """Parts of one case study, with choices limited to that case study's own."""
 
     extra = 0
