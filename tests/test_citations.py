@@ -28,7 +28,7 @@ def leeds() -> CaseStudy:
 
 
 def test_text_citation(leeds):
-    year = leeds.updated_at.year
+    year = leeds.public_updated_at.year
 
     text = cite_text(leeds, URL, ACCESSED)
 
@@ -50,7 +50,7 @@ def test_bibtex_entry(leeds):
     assert entry.rstrip().endswith("}")
     assert "author       = {{Casebase}}" in entry
     assert f"howpublished = {{\\url{{{URL}}}}}" in entry
-    assert f"year         = {{{leeds.updated_at.year}}}" in entry
+    assert f"year         = {{{leeds.public_updated_at.year}}}" in entry
     assert "urldate      = {2026-11-22}" in entry
     assert "note         = {Case study of Leeds Teaching Hospitals NHS Trust" in entry
     assert "Accessed 22 November 2026" in entry
@@ -94,7 +94,7 @@ def test_ris_record(leeds):
     tags = dict(line.split("  - ", 1) for line in lines)
     assert tags["TI"] == leeds.title
     assert tags["AU"] == "Casebase"
-    assert tags["PY"] == str(leeds.updated_at.year)
+    assert tags["PY"] == str(leeds.public_updated_at.year)
     assert tags["UR"] == URL
     assert tags["Y2"] == "2026/11/22"
     assert tags["N1"] == f"Case study of Leeds Teaching Hospitals NHS Trust, based on {SOURCE}"
@@ -114,7 +114,7 @@ def test_ris_keeps_each_value_on_its_line(leeds):
 def test_csl_json_item(leeds):
     item = json.loads(json.dumps(csl_json(leeds, URL, ACCESSED)))
 
-    updated = leeds.updated_at
+    updated = leeds.public_updated_at
     assert item["id"] == "casebase-leeds-teaching-hospitals"
     assert item["type"] == "webpage"
     assert item["title"] == leeds.title

@@ -7,6 +7,7 @@ import pytest
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from casebase.content.filters import Facet, Option
@@ -358,7 +359,7 @@ def test_the_case_study_page_says_when_it_was_updated_and_lists_published_correc
 
     leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
     page = client.get(leeds.get_absolute_url()).content.decode()
-    assert f"Last updated {leeds.updated_at:%-d %B %Y}." in page
+    assert f"Last updated {timezone.localtime(leeds.public_updated_at):%-d %B %Y}." in page
     assert "No corrections have been published." in page
     Correction.objects.create(
         case_study=leeds,

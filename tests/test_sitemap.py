@@ -118,9 +118,10 @@ def test_each_record_carries_its_last_change(client):
         for url in tree.iter(f"{NS}url")
     }
     for study in CaseStudy.objects.published():
-        assert lastmod[study.get_absolute_url()] == timezone.localdate(study.updated_at).isoformat()
+        shown = timezone.localdate(study.public_updated_at).isoformat()  # not the last save
+        assert lastmod[study.get_absolute_url()] == shown
     index = ET.fromstring(client.get("/sitemap.xml").content)
-    latest = max(study.updated_at for study in CaseStudy.objects.published())
+    latest = max(study.public_updated_at for study in CaseStudy.objects.published())
     entry = next(
         sitemap
         for sitemap in index.iter(f"{NS}sitemap")

@@ -39,6 +39,7 @@ from casebase.content.models import (
 )
 from casebase.content.permissions import REFERENCE_DATA, refusal, why_live
 from casebase.content.revision_admin import RevisionHistoryAdmin
+from casebase.content.services import public_dates_update
 
 # --- Shared behaviour ---------------------------------------------------------------------
 
@@ -211,21 +212,26 @@ class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
 
 class SearchIndexedAdmin(CasebaseAdmin):
     """Whatever an editor saves, deletes, publishes or withdraws is searchable (or not) at once:
-    the search documents of every case study the change touches are rewritten."""
+    the search documents of every case study the change touches are rewritten, and their
+    public dates move if what readers see of them changed."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # after inlines are saved
-        search.refresh(search.affected_case_study_ids(form.instance))
+        affected = search.affected_case_study_ids(form.instance)
+        search.refresh(affected)
+        public_dates_update(case_study_ids=affected)
 
     def delete_model(self, request, obj):
         affected = search.affected_case_study_ids(obj)
         super().delete_model(request, obj)
         search.refresh(affected)
+        public_dates_update(case_study_ids=affected)
 
     def delete_queryset(self, request, queryset):
         affected = {pk for obj in queryset for pk in search.affected_case_study_ids(obj)}
         super().delete_queryset(request, queryset)
         search.refresh(affected)
+        public_dates_update(case_study_ids=affected)
 
 
 @admin.action(description="Publish selected records", permissions=["publish"])
@@ -248,8 +254,11 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     changed_records = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changing])
     changed = changed_records.update(status=status)
     modeladmin.record(request, changed_records, f"{verb.capitalize()} (bulk action).")
-    content_changed()  # update() sends no signal
-    search.refresh({pk for obj in changing for pk in search.affected_case_study_ids(obj)})
+    affected = {pk for obj in changing for pk in search.affected_case_study_ids(obj)}
+    search.refresh(affected)
+    public_dates_update(case_study_ids=affected)
+    # update() sends no signal. Last, so no reader caches a page before its date has moved.
+    content_changed()
     modeladmin.message_user(
         request,
         ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", changed)

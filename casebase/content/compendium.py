@@ -15,6 +15,7 @@ import reversion
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from casebase.content import search
 from casebase.content.models import (
@@ -41,6 +42,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.content.services import public_dates_update
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "compendium"
 FIRST_FILE = "reference.yaml"
@@ -143,6 +145,13 @@ def load_compendium(*, directory: Path = DATA_DIR, keep_edits: bool = False) -> 
             if name == "sources":
                 loader.link_sources()  # a source may be based on one listed after it
         search.refresh()
+        # Public dates move only where what readers see changed; case studies never compared
+        # yet (older than public dates) have what they show recorded.
+        public_dates_update(
+            case_study_ids=CaseStudy.objects.filter(
+                Q(pk__in=loader.case_study_ids()) | Q(public_fingerprint__isnull=True)
+            ).values_list("pk", flat=True)
+        )
     return loader.tally.summary(files, keep_edits)
 
 
@@ -198,6 +207,9 @@ class Loader:
                 raise CompendiumError(f"{where}: unknown {label} {slug!r}")
             self._cache[key] = obj
         return self._cache[key]
+
+    def case_study_ids(self) -> list[int]:
+        return [obj.pk for (model, _), obj in self._cache.items() if model is CaseStudy]
 
     def remember(self, obj: models.Model):
         self._cache[(type(obj), obj.slug)] = obj

@@ -79,9 +79,16 @@ STANDALONE = (
 )
 
 
+# Fields derived from content, not content: restoring a revision changes what readers see,
+# so its public date must move, not go back to the one recorded with the revision.
+NOT_RECORDED: dict[type[models.Model], tuple[str, ...]] = {
+    CaseStudy: ("public_updated_at", "public_fingerprint"),
+}
+
+
 def register_models() -> None:
     for model, follow in FOLLOWS.items():
-        reversion.register(model, follow=follow)
+        reversion.register(model, follow=follow, exclude=NOT_RECORDED.get(model, ()))
     for model in STANDALONE:
         reversion.register(model)
 

@@ -546,6 +546,19 @@ class CaseStudy(Publishable):
     practices = models.ManyToManyField(
         Practice, through="PracticeApplication", related_name="case_studies"
     )
+    # The readers' "last updated" (page, feeds, JSON-LD, citations), kept apart from
+    # `updated_at`, which every save moves (a draft part added, say) and the edit-conflict check
+    # relies on. Both are set only by casebase.content.services.public_dates_update().
+    public_updated_at = models.DateTimeField(
+        "last updated for readers",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When what readers see of it last changed: its first publication, then any "
+        "change to its published text or published parts. Empty until it is first published.",
+    )
+    # NULL: never compared yet (rows older than the field); "": nothing of it is public.
+    public_fingerprint = models.CharField(max_length=64, null=True, editable=False)  # noqa: DJ001
 
     objects = CaseStudyQuerySet.as_manager()
 

@@ -443,6 +443,7 @@ def build_case_study(
             rng.choice(RESULTS),
         ),
         status=Status.PUBLISHED,
+        public_updated_at=timezone.now(),  # published as it is made
     )
 
 

@@ -128,8 +128,8 @@ def _key(case_study: CaseStudy) -> str:
 
 
 def _issued_date(case_study: CaseStudy) -> date | None:
-    """The case study was last revised on this date: the page as the reader saw it."""
-    updated = case_study.updated_at
+    """What readers see of the case study last changed on this date: the page as they saw it."""
+    updated = case_study.public_updated_at
     if updated is None:
         return None
     return timezone.localdate(updated) if timezone.is_aware(updated) else updated.date()

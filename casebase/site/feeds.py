@@ -1,7 +1,7 @@
 """Atom feeds of newly published or updated case studies: all, per practice, per sector."""
 
 from django.contrib.syndication.views import Feed
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 
@@ -22,7 +22,7 @@ def latest_case_studies():
                 to_attr="published_applications",
             )
         )
-        .order_by("-updated_at", "pk")
+        .order_by(F("public_updated_at").desc(nulls_last=True), "pk")
     )
 
 
@@ -42,7 +42,8 @@ class CaseStudyFeed(Feed):
         return item.summary
 
     def item_updateddate(self, item: CaseStudy):
-        return item.updated_at
+        """When what readers see last changed, not the last save (a draft part, say)."""
+        return item.public_updated_at
 
     def item_pubdate(self, item: CaseStudy):
         return item.created_at

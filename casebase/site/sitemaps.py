@@ -43,20 +43,28 @@ class RecordSitemap(CasebaseSitemap):
 class PublishedSitemap(RecordSitemap):
     """Published records, with their last change."""
 
-    columns = ("slug", "updated_at")
+    changed = "updated_at"
+    columns = ("slug", changed)
 
     def lastmod(self, item):
-        return item.updated_at
+        return getattr(item, self.changed)
 
     def get_latest_lastmod(self):
         # For the index. Django's default calls lastmod() on every record: one aggregate instead.
-        return self.queryset.aggregate(latest=Max("updated_at"))["latest"]
+        return self.queryset.aggregate(latest=Max(self.changed))["latest"]
+
+
+class CaseStudySitemap(PublishedSitemap):
+    """A case study's page changes when what readers see of it does, not at every save."""
+
+    changed = "public_updated_at"
+    columns = ("slug", changed)
 
 
 # Each request builds its sitemaps afresh: Django keeps a page's latest change on the object.
 SITEMAPS = {
     "pages": PagesSitemap,
-    "case-studies": partial(PublishedSitemap, CaseStudy.objects.published()),
+    "case-studies": partial(CaseStudySitemap, CaseStudy.objects.published()),
     "practices": partial(PublishedSitemap, Practice.objects.published()),
     "sectors": partial(RecordSitemap, Sector.objects.all()),
     "organisations": partial(PublishedSitemap, Organisation.objects.published()),

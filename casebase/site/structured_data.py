@@ -1,6 +1,8 @@
 """schema.org JSON-LD for case study, organisation and person pages, so search engines and
 citation tools read who did what, where, and according to which source."""
 
+from django.utils import timezone
+
 from casebase.content.models import CaseStudy, Organisation, OrganisationFact, Person, Role
 
 CASEBASE = {"@type": "Organization", "name": "Casebase"}
@@ -15,7 +17,7 @@ def case_study(study: CaseStudy, url: str, organisation_url: str) -> dict:
         "description": study.summary,
         "url": url,
         "datePublished": study.created_at.date().isoformat(),
-        "dateModified": study.updated_at.date().isoformat(),
+        "dateModified": public_day(study),
         "publisher": CASEBASE,
         "about": {
             "@type": "Organization",
@@ -77,6 +79,12 @@ def person(person: Person, url: str, roles: list[Role]) -> dict:
             ],
         }
     )
+
+
+def public_day(study: CaseStudy) -> str | None:
+    """The day what readers see last changed, as the page says it (none for a draft)."""
+    updated = study.public_updated_at
+    return timezone.localdate(updated).isoformat() if updated else None
 
 
 def without_empty(data: dict) -> dict:
