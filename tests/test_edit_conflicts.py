@@ -215,3 +215,13 @@ def test_a_grade_changed_on_its_own_page_is_a_conflict_for_its_scale(editor_clie
     refusal(editor_client.post(url, opened))
     grade.refresh_from_db()
     assert grade.name.endswith(" (renamed)")
+
+
+def test_a_garbled_fingerprint_is_a_conflict_not_an_error(editor_client, leeds):
+    url = reverse("admin:content_casestudy_change", args=[leeds.pk])
+    data = form_data(editor_client.get(url))
+    data["editing_since"] = "nonsense content.Quote:abc@x content.Nothing:1@y"
+    data["summary"] = "A's new summary."
+    refusal(editor_client.post(url, data))
+    leeds.refresh_from_db()
+    assert leeds.summary != "A's new summary."

@@ -66,9 +66,9 @@ def _changed(key: str, stamp: str, then: dict, record, labels: dict[str, Part]) 
     if label == type(record)._meta.label:
         return f"the {record._meta.verbose_name} itself was changed at {when}"
     part = labels[label]
-    row = part.model._default_manager.get(pk=pk)
+    row = part.model._default_manager.filter(pk=pk).first()  # None if deleted this instant
     verb = "changed" if key in then else "added"
-    return f"the {part.label} “{row}” was {verb} at {when}"
+    return f"the {part.label} “{row or '…'}” was {verb} at {when}"
 
 
 def _deleted(key: str, labels: dict[str, Part]) -> str:
