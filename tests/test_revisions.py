@@ -189,6 +189,32 @@ def test_restoring_keeps_a_part_published_since_published(named_publisher, edito
     assert leeds.status == Status.DRAFT
 
 
+def test_restoring_one_record_writes_back_only_it_and_its_parts(named_publisher, leeds):
+    """The compendium's load is one revision of every record: restoring Leeds from it must not
+    revert Norfolk, nor another organisation, nor a source."""
+    first_version = history_of(leeds)[-1]
+    assert first_version.revision.version_set.count() > 100, "the load holds every record"
+    norfolk = CaseStudy.objects.get(slug="norfolk")
+    edit_case_study(named_publisher, norfolk, summary="Norfolk, corrected by a Publisher.")
+    source = Source.objects.get(slug="the-management-mission")
+    Source.objects.filter(pk=source.pk).update(publisher="A publisher changed since")
+    edit_case_study(named_publisher, leeds, summary="A later summary of Leeds.")
+    quote = leeds.quotes.first()
+    added = leeds.quotes.create(
+        text="A quote added since.", speaker=quote.speaker, source=quote.source
+    )
+
+    restore(named_publisher, leeds, first_version)
+
+    leeds.refresh_from_db()
+    norfolk.refresh_from_db()
+    source.refresh_from_db()
+    assert leeds.summary == first_version.field_dict["summary"], "Leeds came back"
+    assert not leeds.quotes.filter(pk=added.pk).exists(), "a part added since goes, as before"
+    assert norfolk.summary == "Norfolk, corrected by a Publisher.", "Norfolk was not reverted"
+    assert source.publisher == "A publisher changed since", "nor was the source"
+
+
 def test_a_deleted_case_study_is_recovered_with_its_parts_as_a_draft(named_publisher, leeds):
     parts = {
         "outcomes": set(leeds.outcomes.values_list("statement", flat=True)),

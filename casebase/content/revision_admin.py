@@ -2,16 +2,18 @@
 each revision shows what it changed, and restoring or recovering never publishes anything."""
 
 from collections import defaultdict
+from functools import partial
 
 import reversion
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
+from django.db.models.deletion import Collector
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path
 from reversion.admin import VersionAdmin
-from reversion.models import Revision, Version
+from reversion.models import Version, _follow_relations_recursive, _safe_revert
 
 from casebase.content.history import FOLLOWS, revision_changes
 from casebase.content.models import Publishable, Status
@@ -87,15 +89,24 @@ class RevisionHistoryAdmin(VersionAdmin):
         """Restoring brings back content, not publication: the record and its parts keep
         their statuses."""
         version = get_object_or_404(Version, pk=version_id, object_id=unquote(object_id))
-        request.statuses_on_restore = statuses_to_keep(version.revision)
+        request.statuses_on_restore = statuses_to_keep(record_versions(version))
         return super().revision_view(request, object_id, version_id, extra_context)
 
     def recover_view(self, request, version_id, extra_context=None):
         """A recovered record comes back with its parts as drafts, to be published
         deliberately."""
         version = get_object_or_404(Version, pk=version_id)
-        request.statuses_on_restore = statuses_to_keep(version.revision)
+        request.statuses_on_restore = statuses_to_keep(record_versions(version))
         return super().recover_view(request, version_id, extra_context)
+
+    def _reversion_revisionform_view(self, request, version, template_name, extra_context=None):
+        """django-reversion writes back the whole revision the version belongs to, and one
+        revision may hold many records (loading the compendium is one of every record):
+        restoring Leeds from it reverted every other case study, organisation and source.
+        Only the record and its parts are written back. (A private method of
+        django-reversion 6, the one place that calls `revision.revert`.)"""
+        version.revision.revert = partial(revert_record, version)
+        return super()._reversion_revisionform_view(request, version, template_name, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         """When restoring or recovering, django-reversion has just written the revision back
@@ -146,11 +157,49 @@ class RevisionHistoryAdmin(VersionAdmin):
         return TemplateResponse(request, "admin/revision_changes.html", context)
 
 
-def statuses_to_keep(revision: Revision) -> dict[tuple[type, str], list]:
-    """The ids of every publishable record `revision` holds, by model and the status each has
+def record_versions(version: Version) -> list[Version]:
+    """The versions, in `version`'s revision, of its record and of the record's parts (what
+    the record follows, such as a case study's outcomes), without the revision's other
+    records."""
+    model = version._model
+    record_pk = model._meta.pk.to_python(version.object_id)
+    part_links = {}  # each kind of part, and its field naming the record it belongs to
+    for name in FOLLOWS.get(model, ()):
+        relation = model._meta.get_field(name)
+        if relation.one_to_many:
+            part_links[relation.related_model] = relation.field.attname
+    kept = []
+    for other in version.revision.version_set.select_related("content_type"):
+        link = part_links.get(other._model)
+        if other.pk == version.pk or (link and other.field_dict.get(link) == record_pk):
+            kept.append(other)
+    return kept
+
+
+def revert_record(version: Version, delete: bool = False) -> None:
+    """As `Revision.revert`, for the record and its parts only: with `delete`, parts added
+    since the revision are deleted, as django-reversion does."""
+    versions = record_versions(version)
+    model = version._model
+    record = model._default_manager.filter(pk=version.object_id).first()  # None: recovering
+    if delete and record is not None:
+        kept = {(other._model, str(other.object_id)) for other in versions}
+        added_since = [
+            part
+            for part in _follow_relations_recursive(record)
+            if part != record and (type(part), str(part.pk)) not in kept
+        ]
+        collector = Collector(using=version.db)
+        collector.collect(added_since)
+        collector.delete()
+    _safe_revert(versions)
+
+
+def statuses_to_keep(versions: list[Version]) -> dict[tuple[type, str], list]:
+    """The ids of every publishable record among `versions`, by model and the status each has
     now: a record deleted since comes back as a draft."""
     ids = defaultdict(list)
-    for version in revision.version_set.select_related("content_type"):
+    for version in versions:
         model = version._model
         if issubclass(model, Publishable):
             ids[model].append(model._meta.pk.to_python(version.object_id))
