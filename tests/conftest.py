@@ -7,6 +7,7 @@ import shutil
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from pytest_django.plugin import pytest_collection_modifyitems as django_order
 
 from casebase.content import catalogue
 from casebase.content.models import (
@@ -27,6 +28,16 @@ from tests.helpers import member_of
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Tests that flush the database (browser tests on the live server, transactional ones)
+    must run after every other: pytest-django sorts them last, but pytest's grouping of tests
+    by Playwright's session-scoped browser parameter, which may run after that sort, moved
+    some database tests behind them, and those found the compendium and the editors' groups
+    gone. So pytest-django's stable sort runs once more, last."""
+    django_order(items)
 
 
 @pytest.fixture(scope="session")
