@@ -112,10 +112,10 @@ def test_a_credit_of_a_published_case_study_cannot_be_changed_through_its_form(
     credit = leeds.contributions.order_by("pk").first()
     data = form_data(publisher.get(url(leeds, "change")))
     index = list(leeds.contributions.order_by("pk")).index(credit)
-    data[f"contributions-{index}-reason"] = "An Editor's unreviewed reason."
+    data[f"contributions-{index}-passage"] = "An Editor's unreviewed passage."
     assert editor_only.post(url(leeds, "change"), data).status_code == 403
     credit.refresh_from_db()
-    assert credit.reason != "An Editor's unreviewed reason."
+    assert credit.passage != "An Editor's unreviewed passage."
 
 
 def test_an_editor_cannot_credit_a_practice_on_a_published_case_study(editor_only):
@@ -127,13 +127,14 @@ def test_an_editor_cannot_credit_a_practice_on_a_published_case_study(editor_onl
         for outcome in leeds.outcomes.all()
         if (application.pk, outcome.pk) not in credited
     )
-    link = {"application": application.pk, "outcome": outcome.pk, "reason": "An Editor's link."}
+    link = {"application": application.pk, "outcome": outcome.pk, "directness": "explicit",
+            "passage": "An Editor's link."}  # fmt: skip
     response = editor_only.post(
         reverse("admin:content_contribution_add"), {"case_study": leeds.pk, **link}
     )
     assert response.status_code == 200
     assert "only a Publisher can" in response.content.decode()
-    assert not leeds.contributions.filter(reason="An Editor's link.").exists()
+    assert not leeds.contributions.filter(passage="An Editor's link.").exists()
 
 
 def test_an_editor_changes_the_credits_of_a_draft_case_study(editor_only):
@@ -141,16 +142,16 @@ def test_an_editor_changes_the_credits_of_a_draft_case_study(editor_only):
     CaseStudy.objects.filter(pk=leeds.pk).update(status=Status.DRAFT)
     credit = leeds.contributions.order_by("pk").first()
     data = form_data(editor_only.get(url(credit, "change")))
-    data["reason"] = "Reworded on its own page."
+    data["passage"] = "Reworded on its own page."
     assert editor_only.post(url(credit, "change"), data).status_code == 302
 
     data = form_data(editor_only.get(url(leeds, "change")))
     index = list(leeds.contributions.order_by("pk")).index(credit)
-    data[f"contributions-{index}-reason"] = "Reworded on the case study's page."
+    data[f"contributions-{index}-passage"] = "Reworded on the case study's page."
     response = editor_only.post(url(leeds, "change"), data)
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     credit.refresh_from_db()
-    assert credit.reason == "Reworded on the case study's page."
+    assert credit.passage == "Reworded on the case study's page."
 
 
 def test_a_published_outcome_is_the_publishers_even_on_a_draft_case_studys_page(editor_only):
@@ -296,3 +297,22 @@ def test_a_publisher_adds_a_correction_to_a_published_case_study(publisher):
     study = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
     page = publisher.get(reverse("admin:content_casestudy_change", args=[study.pk]))
     assert "corrections-TOTAL_FORMS" in page.content.decode(), "the corrections inline shows"
+
+
+def test_an_editor_opening_a_live_record_is_told_why_it_is_read_only(editor_only):
+    study = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    page = editor_only.get(reverse("admin:content_casestudy_change", args=[study.pk]))
+    assert "It is published: only a Publisher can add, change or remove this case study." in (
+        page.content.decode()
+    )
+    sector = reverse("admin:content_sector_change", args=[Sector.objects.first().pk])
+    assert (
+        "Sectors are reference data that every page uses"
+        in editor_only.get(sector).content.decode()
+    )
+
+
+def test_a_publisher_is_not_told_a_live_record_is_read_only(publisher):
+    study = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    page = publisher.get(reverse("admin:content_casestudy_change", args=[study.pk]))
+    assert "only a Publisher can" not in page.content.decode()

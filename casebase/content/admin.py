@@ -196,6 +196,13 @@ class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
         form.editor_only = not can_publish(request)
         return form
 
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        """An Editor opening a live record is told why it is read-only, not left to guess."""
+        reason = obj is not None and not can_publish(request) and why_live(obj)
+        if reason and request.method == "GET":
+            messages.info(request, refusal(obj, reason))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
     def get_changelist_form(self, request, **kwargs):
         """Rows edited in the list (a theme's position) are checked like any form."""
         form = super().get_changelist_form(request, form=LiveCheckedForm, **kwargs)
