@@ -56,6 +56,7 @@ def nothing_kept_between_tests():
     catalogue._latest = None
     rows.kept.clear()
     rows.kept_applications.clear()
+    rows.kept_credit_counts.clear()
 
 
 @pytest.fixture(scope="session")

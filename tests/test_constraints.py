@@ -146,7 +146,11 @@ def test_a_contribution_stays_within_one_case_study(case_study, practice, cqc):
         case_study=case_study, practice=practice, description="x"
     )
     crossed = Contribution(
-        case_study=case_study, application=application, outcome=leeds_outcome, reason="because"
+        case_study=case_study,
+        application=application,
+        outcome=leeds_outcome,
+        directness="explicit",
+        passage="because",
     )
     assert "Choose an outcome of this case study." in validation_messages(crossed)
 

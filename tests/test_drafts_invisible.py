@@ -70,7 +70,8 @@ def drafts():
         source=source, status="published",
     )  # fmt: skip
     Contribution.objects.create(case_study=leeds, application=draft_application,
-                                outcome=outcome, reason=f"{WORD} contribution")  # fmt: skip
+                                outcome=outcome, directness="explicit",
+                                passage=f"{WORD} contribution")  # fmt: skip
     person = Person.objects.create(name=f"{WORD} Person", slug="draft-person")
     CaseStudyPerson.objects.create(case_study=leeds, person=person, involvement="mentioned")
     Role.objects.create(person=person, organisation=leeds.organisation, title=f"{WORD} role",

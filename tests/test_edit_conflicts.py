@@ -140,7 +140,7 @@ def test_a_credit_added_elsewhere_since_the_case_study_was_opened_is_a_conflict(
     )
     add = reverse("admin:content_contribution_add")
     added = {"case_study": leeds.pk, "application": application.pk, "outcome": outcome.pk,
-             "reason": "B links them."}  # fmt: skip
+             "directness": "general", "passage": "B links them."}  # fmt: skip
     assert second_editor.post(add, added).status_code == 302
     credit = leeds.contributions.get(application=application, outcome=outcome)
 

@@ -47,8 +47,10 @@ PAGES = {
     "/case-studies/leeds-teaching-hospitals/": 12,
     "/case-studies/norfolk/": 10,  # no graded result: no scale to fetch
     "/practices/": 3,  # version, themes, their practices
-    "/practices/visible-leadership/": 5,  # practice, version, applications, outcomes, credits
-    "/practices/peer-learning/": 5,
+    # practice, version, applications, outcomes, credits, and the credited results counted
+    # explicit apart from general (kept per content version, like the rows)
+    "/practices/visible-leadership/": 6,
+    "/practices/peer-learning/": 6,
     "/sectors/healthcare/": 9,
     "/sectors/education/": 9,
     "/organisations/leeds-teaching-hospitals-nhs-trust/": 6,
@@ -252,7 +254,8 @@ def credited(client, credit: Contribution) -> bool:
     )
     practice = credit.application.practice
     on_page = section is not None and f'href="{practice.get_absolute_url()}"' in section.group()
-    shown = {"practice": practice.slug, "outcome": credit.outcome.slug, "reason": credit.reason}
+    shown = {"practice": practice.slug, "outcome": credit.outcome.slug,
+             "directness": credit.directness, "passage": credit.passage}  # fmt: skip
     api = client.get(f"/api/case-studies/{credit.case_study.slug}/").json()
     assert (shown in api["contributions"]) == on_page
     return on_page

@@ -22,7 +22,7 @@ VERBATIM = {
     "facts": ["excerpt"],
     "applications": ["description"],
     "outcomes": ["statement"],
-    "credited_to": ["reason"],
+    "credited_to": ["passage"],
     "quotes": ["text"],
     "findings": ["excerpt"],
     "recommendations": ["title", "body"],

@@ -274,14 +274,15 @@ class QuoteSerializer(serializers.ModelSerializer):
 
 
 class ContributionSerializer(serializers.ModelSerializer):
-    """The source credits this practice for this outcome."""
+    """The source credits this practice for this outcome: explicitly, or only as part of
+    leadership and management as a whole (`directness`), in the words of `passage`."""
 
     practice = slug_of("application.practice")
     outcome = slug_of()
 
     class Meta:
         model = Contribution
-        fields = ["practice", "outcome", "reason"]
+        fields = ["practice", "outcome", "directness", "passage"]
 
 
 class CaseStudySerializer(serializers.ModelSerializer):

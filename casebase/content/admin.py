@@ -632,7 +632,7 @@ class OutcomeInline(CaseStudyPartInline):
 
 class ContributionInline(CaseStudyPartInline, admin.TabularInline):
     model = Contribution
-    fields = ("application", "outcome", "reason")
+    fields = ("application", "outcome", "directness", "passage")
     row_select_related = ("application__practice", "outcome__indicator")
     cached_choice_querysets = {
         "application": this_case_studys(PracticeApplication),
@@ -808,10 +808,10 @@ class GradeAdmin(CasebaseAdmin):
 
 @admin.register(Contribution)
 class ContributionAdmin(SearchIndexedAdmin):
-    list_display = ("practice", "outcome_indicator", "case_study")
-    list_filter = ("application__practice__theme", "outcome__direction")
+    list_display = ("practice", "outcome_indicator", "case_study", "directness")
+    list_filter = ("directness", "application__practice__theme", "outcome__direction")
     list_select_related = ("application__practice", "outcome__indicator", "case_study")
-    search_fields = ("reason", "application__practice__name", "case_study__title")
+    search_fields = ("passage", "application__practice__name", "case_study__title")
     autocomplete_fields = ("case_study", "application", "outcome")
 
     @admin.display(description="Practice", ordering="application__practice__name")

@@ -99,10 +99,12 @@ class Tally:
     updated: int = 0
     unchanged: int = 0
     kept: int = 0
+    removed: int = 0
     by_model: Counter = field(default_factory=Counter)
 
     def summary(self, files: int, keep_edits: bool) -> str:
         kept = f", kept {self.kept} edited in the admin" if keep_edits else ""
+        kept += f", removed {self.removed} no longer in the data" if self.removed else ""
         return (
             f"Compendium loaded from {files} file{'s' * (files != 1)}: created {self.created}, "
             f"updated {self.updated}, unchanged {self.unchanged}{kept} "
@@ -542,8 +544,11 @@ class Loader:
             {"case_study": case_study, "slug": data["slug"]},
             values,
         )
-        for credit in item.children("credited_to"):
+        credits = [
             self.load_contribution(outcome, applications, credit)
+            for credit in item.children("credited_to")
+        ]
+        self.drop_credits_not_in_data(outcome, credits)
 
     def _measure(self, indicator: Indicator, raw: Any, where: str):
         """A baseline or result: a grade on the indicator's scale, or a number."""
@@ -559,19 +564,27 @@ class Loader:
             raise CompendiumError(f"{where}: {indicator} is described in words, not measured")
         return None, _number(raw, where)
 
-    def load_contribution(self, outcome, applications: dict, item: Item) -> None:
-        data = item.take("practice", "reason")
+    def load_contribution(self, outcome, applications: dict, item: Item) -> Contribution:
+        data = item.take("practice", "directness", "passage")
         application = applications.get(data["practice"])
         if application is None:
             raise CompendiumError(
                 f"{item.where}: {data['practice']!r} is not among this case study's applications"
             )
-        self.upsert(
+        return self.upsert(
             Contribution,
             item.where,
             {"case_study": outcome.case_study, "application": application, "outcome": outcome},
-            {"reason": _text(data["reason"])},
+            {"directness": data["directness"], "passage": _text(data["passage"])},
         )
+
+    def drop_credits_not_in_data(self, outcome, credits: list[Contribution]) -> None:
+        """A credit taken out of the data after review is taken out of the database too, or a
+        credit the source does not support would outlive its correction."""
+        if self.keep_edits:
+            return
+        stale = outcome.contributions.exclude(pk__in=[credit.pk for credit in credits])
+        self.tally.removed += stale.delete()[0]
 
     def load_quote(
         self,

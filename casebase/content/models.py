@@ -906,9 +906,30 @@ class ContributionQuerySet(models.QuerySet):
             published_outcome("outcome__", case_study=not within_case_study),
         )
 
+    def organisations_credited(self, practice: Practice) -> dict[tuple[str, str], int]:
+        """How many case studies' results of each direction the source credits to `practice`,
+        by how directly: {(direction, directness): count}. One query."""
+        rows = (
+            self.published()
+            .filter(application__practice=practice)
+            .values_list("outcome__direction", "directness")
+            .annotate(count=models.Count("case_study", distinct=True))
+            .order_by()
+        )
+        return {(direction, directness): count for direction, directness, count in rows}
+
+
+class CreditDirectness(models.TextChoices):
+    """How directly the source credits a practice for a result (Contribution.Directness)."""
+
+    EXPLICIT = "explicit", "The source says this practice led to this result"
+    GENERAL = "general", "The source credits leadership and management as a whole"
+
 
 class Contribution(models.Model):
     """The source credits a practice, as applied in a case study, for one of its outcomes."""
+
+    Directness = CreditDirectness
 
     case_study = models.ForeignKey(
         CaseStudy, on_delete=models.CASCADE, related_name="contributions"
@@ -917,7 +938,21 @@ class Contribution(models.Model):
         PracticeApplication, on_delete=models.CASCADE, related_name="contributions"
     )
     outcome = models.ForeignKey(Outcome, on_delete=models.CASCADE, related_name="contributions")
-    reason = models.TextField(help_text="The source's words that link the practice to the result.")
+    directness = models.CharField(
+        max_length=8,
+        choices=Directness.choices,
+        help_text=(
+            "Explicit only if the source's own words link this practice to this result. If the "
+            "source only credits good leadership or management in general, choose general. If it "
+            "does neither, do not credit the practice."
+        ),
+    )
+    passage = models.TextField(
+        help_text=(
+            "The source's words the credit rests on, copied exactly: the shortest passage that "
+            "carries the claim."
+        )
+    )
     updated_at = last_saved()
 
     objects = ContributionQuerySet.as_manager()
@@ -928,11 +963,20 @@ class Contribution(models.Model):
                 fields=["application", "outcome"],
                 name="contribution_unique",
                 violation_error_message="This practice is already credited for this outcome.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(directness__in=CreditDirectness.values),
+                name="contribution_directness_known",
+                violation_error_message="Say how directly the source credits this practice.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.application.practice} → {self.outcome.indicator}"
+
+    @property
+    def is_explicit(self) -> bool:
+        return self.directness == self.Directness.EXPLICIT
 
     def clean(self) -> None:
         super().clean()

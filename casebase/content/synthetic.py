@@ -58,6 +58,7 @@ BATCH_SIZE = 1000  # case studies per transaction: about 23,000 rows
 FIRST_YEAR, LAST_YEAR = 2005, 2023
 PUBLISHED = Status.PUBLISHED.value
 LEADER = CaseStudyPerson.Involvement.LEADER.value
+CREDIT_DIRECTNESS = tuple(Contribution.Directness.values)
 
 
 class SyntheticError(Exception):
@@ -103,7 +104,7 @@ class Result(NamedTuple):
     evidence: str
     statement: str
     credited: int  # the application credited for it, by position
-    reason: str
+    passage: str
 
 
 class Said(NamedTuple):
@@ -240,7 +241,7 @@ def write_parts(stories: list[Story], now: Any) -> Counter:
     outcomes = saved_ids(Outcome, stories, "slug")
     created[Contribution] = insert(
         Contribution,
-        ("case_study", "application", "outcome", "reason"),
+        ("case_study", "application", "outcome", "directness", "passage"),
         [row for s in stories for row in contribution_rows(s, applications, outcomes)],
     )
     created[Quote] = insert(
@@ -320,9 +321,11 @@ def outcome_rows(story: Story, now: Any):
 
 def contribution_rows(story: Story, applications: dict, outcomes: dict):
     study = story.case_study.pk
-    for r in story.outcomes:
+    for index, r in enumerate(story.outcomes):
         practice = story.applications[r.credited].practice.pk
-        yield (study, applications[study, practice], outcomes[study, r.slug], r.reason)
+        # Alternate, without drawing on the random generator (that would change every story).
+        directness = CREDIT_DIRECTNESS[index % len(CREDIT_DIRECTNESS)]
+        yield (study, applications[study, practice], outcomes[study, r.slug], directness, r.passage)
 
 
 def quote_rows(story: Story, applications: dict, now: Any):
@@ -500,7 +503,7 @@ def build_result(
         evidence=evidence_for(rng, indicator),
         statement=statement(indicator, direction, baseline, result, baseline_year, words["end"]),
         credited=credited,
-        reason=rng.choice(REASONS).format(
+        passage=rng.choice(REASONS).format(
             practice=practice.lower(), Practice=practice, indicator=indicator.name.lower()
         ),
     )

@@ -12,7 +12,7 @@ from pyroaring import FrozenBitMap as Bits
 
 from casebase.content.catalogue import EMPTY, CatalogueIndex
 from casebase.content.filters import Selection
-from casebase.content.models import Indicator, Outcome, Practice, Sector
+from casebase.content.models import Contribution, Indicator, Outcome, Practice, Sector
 
 VIEWS = {"sector": "By sector", "outcome": "By area of results"}
 
@@ -136,13 +136,21 @@ class Spread:
     any_evidence: dict[str, int]
     without_result: int
     organisations: int
+    # By direction: organisations whose result the source credits to the practice explicitly,
+    # and those whose result it credits only to leadership and management in general.
+    credited_explicitly: dict[str, int] = field(default_factory=dict)
+    credited_in_general: dict[str, int] = field(default_factory=dict)
 
     def row(self, direction: str) -> list[int]:
         return [self.counts.get((direction, key), 0) for key, _ in self.evidence]
 
 
-def result_spread(index: CatalogueIndex, applied: Bits) -> Spread:
-    """Over the case studies in `applied` (those that applied a practice), from the index."""
+def result_spread(
+    index: CatalogueIndex, applied: Bits, credited: dict[tuple[str, str], int] | None = None
+) -> Spread:
+    """Over the case studies in `applied` (those that applied a practice), from the index;
+    `credited` is ContributionQuerySet.organisations_credited() for the practice."""
+    credited = credited or {}
     counts = {
         key: count
         for key, members in index.results.items()
@@ -160,4 +168,14 @@ def result_spread(index: CatalogueIndex, applied: Bits) -> Spread:
         },
         without_result=len(applied - with_result),
         organisations=len(applied),
+        credited_explicitly={
+            direction: count
+            for (direction, directness), count in credited.items()
+            if directness == Contribution.Directness.EXPLICIT
+        },
+        credited_in_general={
+            direction: count
+            for (direction, directness), count in credited.items()
+            if directness == Contribution.Directness.GENERAL
+        },
     )

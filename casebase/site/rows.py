@@ -74,6 +74,9 @@ class KeptRows:
 
 kept = KeptRows()  # the catalogue's, by case study id
 kept_applications = KeptRows()  # the practice pages', by (practice id, case study id)
+# The practice pages' counts of credited results (not rows, but kept the same way, so a page
+# whose rows are all kept still costs no query for them), by practice id.
+kept_credit_counts = KeptRows()
 
 
 def kept_or_rendered(

@@ -347,9 +347,21 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             applications=page.object_list,
             page_obj=page,
             page_links=page_links(page, self.request.GET),
-            spread=evidence.result_spread(index, applied),
+            spread=evidence.result_spread(index, applied, self.credited(index.token)),
             **kwargs,
         )
+
+    def credited(self, content_version: str | None) -> dict[tuple[str, str], int]:
+        """How many organisations' results the source credits to this practice, by direction
+        and directness: counted once per content version, like the rows."""
+        practice = self.object
+        found = rows.kept_or_rendered(
+            rows.kept_credit_counts,
+            [practice.pk],
+            content_version,
+            lambda keys: {practice.pk: Contribution.objects.organisations_credited(practice)},
+        )
+        return found[practice.pk]
 
     def application_rows(self, case_study_ids: list[int], content_version: str | None) -> dict:
         """Each case study's row, as rendered once per content version (casebase/site/rows.py):
