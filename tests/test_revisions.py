@@ -1,9 +1,12 @@
 """Revision history: every change is kept with who and when, shows what it changed, can be
 restored, and deleted records come back with what hung on them."""
 
+import importlib
+import json
 import re
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
@@ -336,3 +339,27 @@ def test_a_save_from_a_browser_changes_only_what_the_editor_changed(editor_clien
     assert [(change.record, [f.label for f in change.fields]) for change in changes] == [
         (str(leeds), ["Summary"])
     ]
+
+
+def test_a_revision_recorded_before_credits_had_a_passage_restores(named_publisher, leeds):
+    """Migration 0012 brings credits recorded as `reason`, with no directness, up to date."""
+    migration = importlib.import_module("casebase.content.migrations.0012_credit_history_passage")
+    edit_case_study(named_publisher, leeds, summary="A summary recorded with its credits.")
+    version = history_of(leeds)[0]
+    credits = version.revision.version_set.filter(content_type__model="contribution")
+    assert credits.exists()
+    for recorded in credits:  # as recorded before 0011
+        records = json.loads(recorded.serialized_data)
+        fields = records[0]["fields"]
+        fields["reason"] = fields.pop("passage")
+        del fields["directness"]
+        Version.objects.filter(pk=recorded.pk).update(serialized_data=json.dumps(records))
+    edit_case_study(named_publisher, leeds, summary="A later summary.")
+
+    migration.upgrade_recorded_credits(django_apps, None)
+    restore(named_publisher, leeds, Version.objects.get(pk=version.pk))
+
+    leeds.refresh_from_db()
+    assert leeds.summary == "A summary recorded with its credits."
+    assert not leeds.contributions.filter(passage="").exists()
+    assert set(leeds.contributions.values_list("directness", flat=True)) <= {"general", "explicit"}
