@@ -1,4 +1,5 @@
 import json
+from decimal import Decimal
 from functools import lru_cache
 
 from django import template
@@ -11,9 +12,12 @@ register = template.Library()
 
 
 @register.filter
-def thousands(number: int) -> str:
+def thousands(number: int | Decimal) -> str:
     """37441 as "37,441", as GOV.UK writes numbers (Django's intcomma goes through the locale
-    machinery, for a few hundred counts a page)."""
+    machinery, for a few hundred counts a page). A decimal loses its trailing zeros: a finding's
+    4000000.00 reads "4,000,000" and 6.50 "6.5"."""
+    if isinstance(number, Decimal):
+        return f"{number.normalize():,f}"
     return f"{number:,}"
 
 
