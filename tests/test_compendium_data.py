@@ -11,6 +11,7 @@ from django.db.models import Q
 from casebase.content.compendium import DATA_DIR
 from casebase.content.models import (
     CaseStudy,
+    Contribution,
     Finding,
     Indicator,
     Organisation,
@@ -18,6 +19,7 @@ from casebase.content.models import (
     Person,
     Practice,
     Publishable,
+    Quote,
     Recommendation,
     Role,
     Status,
@@ -28,9 +30,12 @@ from tests.traceability import (
     SOURCE_FILES,
     SOURCES_DIR,
     WEB_PAGE_FILE,
+    contents_pages,
     normalise,
     source_text,
     untraceable,
+    untraceable_context,
+    wrong_pages,
 )
 
 pytestmark = pytest.mark.django_db
@@ -280,6 +285,46 @@ def test_percentages_reported_as_outcomes_appear_in_their_statements():
         for value in (outcome.baseline_value, outcome.result_value):
             if value is not None:
                 assert f"{abs(value).normalize():f}" in outcome.statement, outcome.slug
+
+
+@pytest.mark.parametrize("path", sorted(DATA_DIR.glob("*.yaml")), ids=lambda path: path.name)
+def test_every_case_study_has_the_pages_the_contents_give_its_section(path):
+    assert wrong_pages(path) == []
+
+
+def test_the_contents_table_is_read_as_the_compendium_prints_it():
+    pages = contents_pages()
+    assert pages["Tameside and Glossop Integrated Care Trust"] == (9, 10)
+    assert pages["Leeds Teaching Hospitals Trust"] == (11, 12)
+    assert pages["The Oakwood Surgery"] == (13, 13)
+    assert pages["Exeter College"] == (27, 27)
+    studies = CaseStudy.objects.exclude(source_page_first=None)
+    assert studies.count() == CaseStudy.objects.count() == 11
+
+
+def test_every_figure_credit_and_quote_knows_where_its_words_are_and_what_surrounds_them():
+    haystack = source_text()
+    parts = [
+        *(("outcome", o.slug, o.passage_context) for o in Outcome.objects.all()),
+        *(("credit", c.pk, c.passage_context) for c in Contribution.objects.all()),
+        *(("quote", q.pk, q.passage_context) for q in Quote.objects.all()),
+    ]
+    assert len(parts) > 100
+    for kind, key, context in parts:
+        assert context.get("source") in {"the-management-mission", "management-mission-web-page"}
+        assert context["before"] or context["after"], (kind, key)
+        assert untraceable_context(f"{kind} {key}", context, haystack) == []
+
+
+def test_a_case_study_passage_is_placed_in_its_own_section_with_its_pages():
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    outcome = leeds.outcomes.get(statement__startswith="In a 2014 CQC inspection")
+    assert outcome.passage_context["section"] == "Leeds Teaching Hospitals Trust"
+    assert outcome.passage_context["pages"] == [11, 12]
+    assert outcome.passage_context["before"] == (
+        "The mid-2010s were a period of change for Leeds Teaching Hospitals Trust (LTHT)."
+    )
+    assert outcome.passage_context["after"] == "LTHT maintained its “good” status in 2018."
 
 
 def test_contributions_and_quotes_carry_the_sources_words():

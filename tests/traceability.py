@@ -59,6 +59,45 @@ def verbatim_fields(data: dict, section: str = "") -> Iterator[tuple[str, str]]:
             yield from verbatim_fields(item, f"{where}.")
 
 
+def contents_pages() -> dict[str, tuple[int, int]]:
+    """The compendium's contents table, parsed here on its own so the data cannot drift from
+    it: {heading: (first page, last page)}, a section running to the page before the next
+    heading's (or just its first page when the next starts on the same page)."""
+    text = (SOURCES_DIR / COMPENDIUM_FILE).read_text()
+    rows = [(title, int(page)) for title, page in re.findall(r"^\| (.+?) \| (\d+) \|$", text, re.M)]
+    pages = {}
+    for (title, first), (_, following) in zip(rows, [*rows[1:], ("", 0)], strict=True):
+        pages[title] = (first, max(first, following - 1))
+    return pages
+
+
+def wrong_pages(path: Path) -> list[str]:
+    """Case studies whose pages are not the contents' pages of their section."""
+    contents = contents_pages()
+    data = yaml.safe_load(path.read_text()) or {}
+    problems = []
+    for study in data.get("case_studies", []):
+        pages = (study.get("source_page_first"), study.get("source_page_last"))
+        expected = contents.get(study.get("source_section"))
+        if pages != expected:
+            problems.append(f"{path.name}: {study['slug']}: pages {pages}, contents {expected}")
+    return problems
+
+
+def untraceable_context(where: str, context: dict, haystack: str | None = None) -> list[str]:
+    """A stored passage context whose sentences or section are not in the sources."""
+    haystack = haystack if haystack is not None else source_text()
+    problems = [
+        f"{where}: {key}: {context[key][:90]!r}"
+        for key in ("before", "after")
+        if normalise(context.get(key, "").strip("…")) not in haystack
+    ]
+    section = context.get("section")
+    if section and contents_pages().get(section) != tuple(context.get("pages") or ()):
+        problems.append(f"{where}: pages {context.get('pages')} are not those of {section!r}")
+    return problems
+
+
 def untraceable(path: Path, haystack: str | None = None) -> list[str]:
     haystack = haystack if haystack is not None else source_text()
     data = yaml.safe_load(path.read_text()) or {}
@@ -70,6 +109,8 @@ def untraceable(path: Path, haystack: str | None = None) -> list[str]:
 
 
 if __name__ == "__main__":
-    problems = [line for arg in sys.argv[1:] for line in untraceable(Path(arg))]
+    problems = [
+        line for arg in sys.argv[1:] for line in untraceable(Path(arg)) + wrong_pages(Path(arg))
+    ]
     print("\n".join(problems) or "every verbatim field is found in the sources")
     sys.exit(1 if problems else 0)

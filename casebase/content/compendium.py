@@ -42,6 +42,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.content.passages import passage_context
 from casebase.content.services import public_dates_update
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "compendium"
@@ -286,7 +287,10 @@ class Loader:
 
     def load_sources(self, item: Item) -> None:
         data = item.take(
-            "slug", "title", "kind", optional=("publisher", "year", "url", "note", "based_on")
+            "slug",
+            "title",
+            "kind",
+            optional=("publisher", "publisher_url", "year", "url", "note", "based_on"),
         )
         source = self.remember(
             self.upsert(
@@ -297,6 +301,7 @@ class Loader:
                     "title": data["title"],
                     "kind": data["kind"],
                     "publisher": data.get("publisher", ""),
+                    "publisher_url": data.get("publisher_url", ""),
                     "year": data.get("year"),
                     "url": data.get("url", ""),
                     "note": data.get("note", ""),
@@ -439,6 +444,8 @@ class Loader:
             "summary",
             optional=(
                 "source_section",
+                "source_page_first",
+                "source_page_last",
                 "period_start",
                 "period_end",
                 "period_label",
@@ -458,6 +465,8 @@ class Loader:
                     "organisation": self.get(Organisation, data["organisation"], item.where),
                     "source": self.get(Source, data["source"], item.where),
                     "source_section": data.get("source_section", ""),
+                    "source_page_first": data.get("source_page_first"),
+                    "source_page_last": data.get("source_page_last"),
                     "period_start": data.get("period_start"),
                     "period_end": data.get("period_end"),
                     "period_label": str(data.get("period_label", "")),
@@ -531,6 +540,7 @@ class Loader:
             "direction": data["direction"],
             "evidence": data["evidence"],
             "statement": _text(data["statement"]),
+            "passage_context": passage_context(_text(data["statement"]), case_study.source.slug),
             "source": source or case_study.source,
             "position": position,
             "status": Status.PUBLISHED,
@@ -575,7 +585,13 @@ class Loader:
             Contribution,
             item.where,
             {"case_study": outcome.case_study, "application": application, "outcome": outcome},
-            {"directness": data["directness"], "passage": _text(data["passage"])},
+            {
+                "directness": data["directness"],
+                "passage": _text(data["passage"]),
+                "passage_context": passage_context(
+                    _text(data["passage"]), outcome.case_study.source.slug
+                ),
+            },
         )
 
     def drop_credits_not_in_data(self, outcome, credits: list[Contribution]) -> None:
@@ -606,6 +622,7 @@ class Loader:
         source_slug = data.get("source")
         if source_slug is None and case_study is None:
             raise CompendiumError(f"{item.where}: missing source")
+        source_slug = source_slug or case_study.source.slug
         self.upsert(
             Quote,
             item.where,
@@ -616,9 +633,8 @@ class Loader:
                 if data.get("sector")
                 else None,
                 "application": application,
-                "source": self.get(Source, source_slug, item.where)
-                if source_slug
-                else case_study.source,
+                "source": self.get(Source, source_slug, item.where),
+                "passage_context": passage_context(_text(data["text"]), source_slug),
                 "position": position,
                 "status": Status.PUBLISHED,
             },

@@ -192,6 +192,12 @@ class Source(Publishable):
     publisher = models.CharField(max_length=200, blank=True)
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     url = models.URLField(max_length=500, blank=True, verbose_name="URL")
+    publisher_url = models.URLField(
+        max_length=500,
+        blank=True,
+        verbose_name="publisher's URL",
+        help_text="The publisher's site, for a document with no address of its own.",
+    )
     based_on = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -531,6 +537,12 @@ class CaseStudy(Publishable):
     source_section = models.CharField(
         max_length=200, blank=True, help_text="The heading the story has in the source."
     )
+    source_page_first = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The page of the source the story starts on."
+    )
+    source_page_last = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The page it ends on: the page before the next section."
+    )
     period_start = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="First year the story covers, if the source says."
     )
@@ -571,6 +583,9 @@ class CaseStudy(Publishable):
             sane_year("period_start"),
             sane_year("period_end"),
             not_before("period_end", "period_start", "The period cannot end before it starts."),
+            not_before(
+                "source_page_last", "source_page_first", "The story cannot end before it starts."
+            ),
             models.UniqueConstraint(
                 fields=["organisation", "source"],
                 name="case_study_one_per_organisation_and_source",
@@ -778,6 +793,18 @@ class Indicator(models.Model):
         return self.kind in {self.Kind.PERCENTAGE, self.Kind.RANK, self.Kind.COUNT}
 
 
+def passage_context_field() -> models.JSONField:
+    """Where the source's words of a figure, credit or quotation are found, with the sentence
+    before and after: what its "Where this comes from" shows. Worked out by the loader
+    (casebase.content.passages), so no page reads a source text."""
+    return models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Section, pages and the sentences around the passage in its source.",
+    )
+
+
 class Outcome(Publishable):
     """A result a case study reports: baseline and result, with years and how it is evidenced."""
 
@@ -814,6 +841,7 @@ class Outcome(Publishable):
     direction = models.CharField(max_length=12, choices=Direction.choices)
     evidence = models.CharField("how it is evidenced", max_length=20, choices=Evidence.choices)
     statement = models.TextField(help_text="The source's sentence that reports this result.")
+    passage_context = passage_context_field()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="outcomes")
     position = models.PositiveSmallIntegerField(default=0)
 
@@ -953,6 +981,7 @@ class Contribution(models.Model):
             "carries the claim."
         )
     )
+    passage_context = passage_context_field()
     updated_at = last_saved()
 
     objects = ContributionQuerySet.as_manager()
@@ -1004,6 +1033,7 @@ class Quote(Publishable):
     """Verbatim words of a named person, from a case study or from the report's framing."""
 
     text = models.TextField(help_text="Exactly as the source prints it.")
+    passage_context = passage_context_field()
     speaker = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="quotes")
     case_study = models.ForeignKey(
         CaseStudy, on_delete=models.CASCADE, null=True, blank=True, related_name="quotes"
