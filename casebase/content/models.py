@@ -799,6 +799,7 @@ def passage_context_field() -> models.JSONField:
     (casebase.content.passages), so no page reads a source text."""
     return models.JSONField(
         default=dict,
+        db_default={},  # also for rows written in bulk by SQL (casebase.content.synthetic)
         blank=True,
         editable=False,
         help_text="Section, pages and the sentences around the passage in its source.",
