@@ -7,7 +7,6 @@ import pytest
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.html import escape
 
 from casebase.content.filters import Facet, Option
@@ -357,12 +356,13 @@ def test_the_catalogue_offers_its_exact_view_as_csv_and_json(client):
     assert "these 2 case studies" in page
 
 
-def test_the_case_study_page_says_when_it_was_updated_and_lists_published_corrections(client):
+def test_the_case_study_page_says_when_it_was_corrected_and_lists_published_corrections(client):
     from casebase.content.models import Correction
 
     leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
     page = client.get(leeds.get_absolute_url()).content.decode()
-    assert f"Last updated {timezone.localtime(leeds.public_updated_at):%-d %B %Y}." in page
+    assert "Last updated" not in page, "a date readers would take for the report's"
+    assert "Corrected on" not in page
     assert "No corrections have been published." in page
     Correction.objects.create(
         case_study=leeds,
@@ -373,4 +373,5 @@ def test_the_case_study_page_says_when_it_was_updated_and_lists_published_correc
     Correction.objects.create(case_study=leeds, made_on="2026-11-21", note="Not yet checked.")
     page = client.get(leeds.get_absolute_url()).content.decode()
     assert "20 November 2026:</strong> The 2016 rating was given as outstanding" in page
+    assert 'Corrected on <a class="govuk-link" href="#changes">20 November 2026</a>' in page
     assert "Not yet checked." not in page, "a draft correction stays hidden"

@@ -1,7 +1,8 @@
-"""A case study's public date ("last updated" on its page, `<updated>` in the feeds, JSON-LD
-`dateModified`, the citations' year, the sitemap's `lastmod`) moves only when what readers see
-of it changes: a save that only adds a draft part leaves it; a draft has none until it is first
-published."""
+"""A case study's public date (`<updated>` in the feeds, JSON-LD `dateModified`, the citations'
+year, the sitemap's `lastmod`) moves only when what readers see of it changes: a save that only
+adds a draft part leaves it; a draft has none until it is first published. The page itself shows
+no "last updated" line (readers would take it for the report's date), only "Corrected on" once a
+correction is published (tests/test_meaningful_dates.py)."""
 
 import json
 import re
@@ -37,7 +38,7 @@ def public_dates(study: CaseStudy) -> dict[str, str]:
     """The date as every public surface shows it, each as an ISO date."""
     reader = Client()
     page = reader.get(study.get_absolute_url()).content.decode()
-    shown = re.search(r"Last updated (\d+ \w+ \d{4})\.", page)
+    assert "Last updated" not in page
     ld = json.loads(re.search(r'application/ld\+json"[^>]*>(.*?)</script>', page, re.S)[1])
     feed = ET.fromstring(reader.get("/feeds/case-studies.atom").content)
     updated = next(
@@ -49,7 +50,6 @@ def public_dates(study: CaseStudy) -> dict[str, str]:
     sitemap = reader.get("/sitemap-case-studies.xml").content.decode()
     lastmod = re.search(rf"{study.get_absolute_url()}</loc><lastmod>([^<]+)<", sitemap)
     return {
-        "page": shown and datetime.strptime(shown[1], "%d %B %Y").date().isoformat(),
         "json-ld": ld["dateModified"],
         "feed": updated[:10],
         "citation year": re.search(rb"year += \{(\d{4})\}", bibtex)[1].decode(),
@@ -58,7 +58,7 @@ def public_dates(study: CaseStudy) -> dict[str, str]:
 
 
 def dated(day: str) -> dict[str, str]:
-    return {"page": day, "json-ld": day, "feed": day, "citation year": day[:4], "sitemap": day}
+    return {"json-ld": day, "feed": day, "citation year": day[:4], "sitemap": day}
 
 
 def today() -> str:
@@ -126,6 +126,8 @@ def test_a_correction_moves_the_public_date_once_published(editor_client, leeds,
     correction = {"made_on": "2026-11-20", "note": "The rating was good.", "status": status}
     save_case_study(editor_client, leeds, new_correction=correction)
     assert public_dates(leeds) == dated(today() if moves else "2020-01-02")
+    page = Client().get(leeds.get_absolute_url()).content.decode()
+    assert ("Corrected on" in page) == moves
 
 
 def test_publishing_a_draft_part_from_its_list_moves_the_public_date(publisher, leeds):

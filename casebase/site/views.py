@@ -280,8 +280,10 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
     def people_with_roles(self, study):
         people = [participant.person for participant in study.published_people]
         roles = defaultdict(list)
-        for role in Role.objects.published().filter(
-            person__in=people, organisation=study.organisation
+        for role in (
+            Role.objects.published()
+            .filter(person__in=people, organisation=study.organisation)
+            .select_related("source")  # its year: roles are as at the time of the report
         ):
             roles[role.person_id].append(role)
         return [
@@ -463,7 +465,7 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
             structured_data=structured_data.organisation(organisation, url, facts),
             roles=Role.objects.published()
             .filter(organisation=organisation)
-            .select_related("person"),
+            .select_related("person", "source"),
             case_studies=CaseStudy.objects.published()
             .filter(organisation=organisation)
             .for_catalogue(),

@@ -6,7 +6,7 @@ from django import template
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from casebase.content.models import Outcome
+from casebase.content.models import Outcome, Role
 
 register = template.Library()
 
@@ -31,10 +31,23 @@ def outcome_change(outcome: Outcome) -> str:
     return result or baseline
 
 
+@register.simple_tag
 def dated(value: str, year: int | None) -> str:
-    if value and year:
-        return f"{value} ({year})"
-    return value or (str(year) if year else "")
+    """A value with the year of its own evidence; a reader is told when the source gives none,
+    so no other date (the report's, the page's) is mistaken for it."""
+    if value:
+        return f"{value} ({year or 'year not given'})"
+    return str(year) if year else ""
+
+
+@register.filter
+def as_reported(role: Role) -> str:
+    """When a role held: as its source reported it, never "current" on its own, since the
+    source's present is not the reader's ("at the time of the report, 2024")."""
+    when = "at the time of the report"
+    if role.source.year:
+        when = f"{when}, {role.source.year}"
+    return when if role.is_current else f"former {when}"
 
 
 DIRECTION_COLOURS = {
