@@ -106,7 +106,8 @@ def test_json_ld_cannot_be_broken_out_of(client):
     [
         ("bib", "application/x-bibtex", "@misc{casebase-leeds-teaching-hospitals"),
         ("ris", "application/x-research-info-systems", "TY  - ELEC"),
-        ("json", "application/vnd.citationstyles.csl+json", "{"),
+        # A list: the case study, then the report it retells (test_citations.py).
+        ("json", "application/vnd.citationstyles.csl+json", '[\n  {\n    "id": "casebase-'),
     ],
 )
 def test_a_case_study_can_be_cited_in_three_formats(client, extension, content_type, start):

@@ -88,3 +88,16 @@ def test_the_source_line_and_the_sources_list_give_pages_and_link_the_publisher(
 
 def test_a_quote_on_a_sector_page_has_no_case_study_disclosure(client):
     assert disclosures(client, "/sectors/healthcare/") == []
+
+
+def test_the_cite_this_box_cites_the_report_at_its_pages_as_well_as_the_case_study(client):
+    page = client.get(LEEDS).content.decode()
+    box = page[page.index('id="cite"') :]
+    assert "Casebase (" in box
+    assert (
+        "The report it retells:</p>\n"
+        '    <div class="govuk-inset-text cb-citation"><p class="govuk-body">'
+        "Chartered Management Institute with the Social Market Foundation (2024) The Management "
+        "Mission: how better leaders improve public services, section “Leeds Teaching Hospitals "
+        "Trust”, pp. 11–12.</p></div>"
+    ) in box

@@ -1,8 +1,10 @@
 """How to cite a case study: plain text (Harvard style), BibTeX, RIS and CSL-JSON.
 
 Pure functions of a case study with its `organisation` and `source` loaded, the absolute URL
-of its page and the date the reader looked at it. Casebase is the author and publisher; the
-report the story comes from goes in a note, since the case study is Casebase's retelling.
+of its page and the date the reader looked at it. Casebase is the author and publisher of the
+case study, Casebase's retelling; the report the story comes from is cited as well, with the
+section and pages the story has in it, in the note and as an entry of its own (BibTeX, RIS
+and CSL-JSON hold both), so a reader can cite the report as well as, or instead of, Casebase.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from django.utils import timezone
 from casebase.content.models import CaseStudy, Source
 
 SITE_NAME = "Casebase"
+URL_SAFE = ":/?#[]@!$&'()*+,;=%-._~"  # what stays as it is when a URL is percent-encoded
 
 # Month names spelt out, not from the locale: a citation reads the same on every server.
 MONTHS = (
@@ -61,6 +64,13 @@ def cite_text(case_study: CaseStudy, url: str, accessed: date | None = None) -> 
     )
 
 
+def cite_report_text(case_study: CaseStudy) -> str:
+    """A Harvard-style reference to the report itself, at the case study's pages."""
+    source = case_study.source
+    text = _sentence(_source_reference(source) + _where_in(case_study))
+    return f"{text} Available at: {source.url}." if source.url else text
+
+
 def bibtex(case_study: CaseStudy, url: str, accessed: date | None = None) -> str:
     """An @misc entry that works with BibTeX and biblatex alike.
 
@@ -76,8 +86,28 @@ def bibtex(case_study: CaseStudy, url: str, accessed: date | None = None) -> str
         ("note", _bibtex_escape(note)),
         ("urldate", accessed.isoformat()),
     ]
+    return _bibtex_entry("misc", _key(case_study), fields) + "\n" + _bibtex_report(case_study)
+
+
+def _bibtex_report(case_study: CaseStudy) -> str:
+    """The report as a @techreport (biblatex reads it as @report), at the story's pages."""
+    source = case_study.source
+    fields = [
+        ("title", _bibtex_title(source.title)),
+        ("author", "{" + _bibtex_escape(source.publisher or source.title) + "}"),
+        ("institution", _bibtex_escape(source.publisher)),
+        ("year", str(source.year or "")),
+        ("pages", _pages(case_study).replace("–", "--")),
+        ("note", _bibtex_escape(_section(case_study))),
+        # biblatex reads `url` verbatim: percent-encoded, not backslash-escaped.
+        ("url", quote(source.url, safe=URL_SAFE)),
+    ]
+    return _bibtex_entry("techreport", _report_key(case_study), [f for f in fields if f[1]])
+
+
+def _bibtex_entry(kind: str, key: str, fields: list[tuple[str, str]]) -> str:
     body = ",\n".join(f"  {name:<12} = {{{value}}}" for name, value in fields)
-    return f"@misc{{{_key(case_study)},\n{body}\n}}\n"
+    return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
 def ris(case_study: CaseStudy, url: str, accessed: date | None = None) -> str:
@@ -96,13 +126,37 @@ def ris(case_study: CaseStudy, url: str, accessed: date | None = None) -> str:
         ("DB", SITE_NAME),
         ("ER", ""),
     ]
+    return _ris_record(tags) + _ris_report(case_study)
+
+
+def _ris_report(case_study: CaseStudy) -> str:
+    """The report as a second record, at the story's pages."""
+    source = case_study.source
+    first, last = case_study.source_page_first, case_study.source_page_last
+    tags = [
+        ("TY", "RPRT"),
+        ("TI", source.title),
+        ("AU", source.publisher),
+        ("PB", source.publisher),
+        ("PY", str(source.year or "")),
+        ("SP", str(first or "")),
+        ("EP", str(last or "") if first else ""),
+        ("N1", _section(case_study)),
+        ("UR", source.url),
+        ("ER", ""),
+    ]
+    return _ris_record(tags)
+
+
+def _ris_record(tags: list[tuple[str, str]]) -> str:
     # A value must stay on its tag's line; "ER  - " ends the record with its trailing space.
     lines = [f"{tag}  - {_one_line(value)}" for tag, value in tags if value or tag == "ER"]
     return "\r\n".join(lines) + "\r\n"
 
 
-def csl_json(case_study: CaseStudy, url: str, accessed: date | None = None) -> dict:
-    """A CSL-JSON item, the format Zotero, Mendeley and citeproc read."""
+def csl_json(case_study: CaseStudy, url: str, accessed: date | None = None) -> list[dict]:
+    """CSL-JSON, the format Zotero, Mendeley and citeproc read: the case study, then the
+    report at the story's pages."""
     accessed = accessed or date.today()
     item = {
         "id": _key(case_study),
@@ -117,7 +171,24 @@ def csl_json(case_study: CaseStudy, url: str, accessed: date | None = None) -> d
     }
     if issued := _issued_date(case_study):
         item["issued"] = _date_parts(issued)
-    return item
+    return [item, _csl_report(case_study)]
+
+
+def _csl_report(case_study: CaseStudy) -> dict:
+    source = case_study.source
+    item = {
+        "id": _report_key(case_study),
+        "type": "report",
+        "title": source.title,
+        "author": [{"literal": source.publisher or source.title}],
+        "publisher": source.publisher,
+        "page": _pages(case_study),
+        "section": case_study.source_section,
+        "URL": source.url,
+    }
+    if source.year:
+        item["issued"] = {"date-parts": [[source.year]]}
+    return {name: value for name, value in item.items() if value}
 
 
 # --- Shared pieces ------------------------------------------------------------------------
@@ -140,11 +211,36 @@ def _issued_year(case_study: CaseStudy) -> str:
     return str(issued.year) if issued else "n.d."
 
 
+def _report_key(case_study: CaseStudy) -> str:
+    return f"{case_study.source.slug}-{case_study.slug}"
+
+
 def _based_on(case_study: CaseStudy) -> str:
     return (
         f"Case study of {case_study.organisation.name}, "
-        f"based on {_source_reference(case_study.source)}"
+        f"based on {_source_reference(case_study.source)}{_where_in(case_study)}"
     )
+
+
+def _where_in(case_study: CaseStudy) -> str:
+    """', section “Leeds Teaching Hospitals Trust”, pp. 11–12': where the story is in its
+    source, as far as the record says."""
+    parts = [_section(case_study), _pages(case_study)]
+    pages = f"pp. {parts[1]}" if "–" in parts[1] else f"p. {parts[1]}" if parts[1] else ""
+    return "".join(f", {part}" for part in (parts[0], pages) if part)
+
+
+def _section(case_study: CaseStudy) -> str:
+    heading = case_study.source_section
+    return f"section “{heading}”" if heading else ""
+
+
+def _pages(case_study: CaseStudy) -> str:
+    """'11–12', '13' or ''."""
+    first, last = case_study.source_page_first, case_study.source_page_last
+    if not first:
+        return ""
+    return f"{first}–{last}" if last and last != first else str(first)
 
 
 def _source_reference(source: Source) -> str:
@@ -192,5 +288,5 @@ def _bibtex_title(title: str) -> str:
 def _bibtex_url(url: str) -> str:
     """The URL inside \\url{}: characters that would break the entry are percent-encoded,
     and % and # are escaped, which \\url undoes when it prints."""
-    encoded = quote(url, safe=":/?#[]@!$&'()*+,;=%-._~")
+    encoded = quote(url, safe=URL_SAFE)
     return encoded.replace("%", r"\%").replace("#", r"\#")

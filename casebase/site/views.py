@@ -250,6 +250,7 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             outcomes=[(outcome, credited[outcome.pk]) for outcome in study.published_outcomes],
             charts=self.outcome_charts(study),
             citation=citations.cite_text(study, self.request.build_absolute_uri()),
+            report_citation=citations.cite_report_text(study),
             applications=[
                 (application, quotes_by_application[application.pk])
                 for application in study.published_applications
