@@ -101,3 +101,16 @@ def test_the_cite_this_box_cites_the_report_at_its_pages_as_well_as_the_case_stu
         "Mission: how better leaders improve public services, section “Leeds Teaching Hospitals "
         "Trust”, pp. 11–12.</p></div>"
     ) in box
+
+
+def test_a_passage_edited_since_loading_shows_no_stale_context(client):
+    leeds = CaseStudy.objects.get(slug="leeds-teaching-hospitals")
+    outcome = leeds.outcomes.get(statement__startswith="In a 2014 CQC inspection")
+    before = outcome.passage_context["before"]
+    outcome.statement = "In a 2014 CQC inspection the trust was rated as requiring improvement."
+    outcome.save()
+
+    [disclosure] = [text for text in disclosures(client) if shown(outcome.statement) in text]
+
+    assert before not in disclosure
+    assert "section “Leeds Teaching Hospitals Trust”, pages 11–12." in disclosure

@@ -694,7 +694,10 @@ class CaseStudyAdmin(PublishableAdmin):
     autocomplete_fields = ("organisation", "source")
     fieldsets = (
         (None, {"fields": ("title", "slug", "organisation", "status")}),
-        ("Source", {"fields": ("source", "source_section")}),
+        (
+            "Source",
+            {"fields": ("source", "source_section", ("source_page_first", "source_page_last"))},
+        ),
         ("Period", {"fields": (("period_start", "period_end"), "period_label")}),
         ("Story", {"fields": ("context", "summary")}),
         ("History", {"fields": PublishableAdmin.readonly_fields, "classes": ("collapse",)}),

@@ -26,9 +26,9 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][\"'\u201d\u2019)])\s+|\n\s*
 
 def passage_context(passage: str, source: str) -> dict:
     """Where `passage` is found, looking in the text of the source with slug `source` first:
-    {"source": slug, "section": heading, "pages": [first, last], "before": sentence,
-    "after": sentence}; section and pages only where the text has a contents table. Empty
-    when no source text holds the passage (a record typed in by hand, say)."""
+    {"passage": passage, "source": slug, "section": heading, "pages": [first, last],
+    "before": sentence, "after": sentence}; section and pages only where the text has a
+    contents table. Empty when no source text holds the passage (a record typed in by hand)."""
     needle = _folded(passage)[0].strip()
     if not needle:
         return {}
@@ -39,6 +39,7 @@ def passage_context(passage: str, source: str) -> dict:
             start, end = positions[found], positions[found + len(needle) - 1] + 1
             section, pages = _section(raw, start)
             return {
+                "passage": passage,  # what this was worked out for: an edit makes it stale
                 "source": slug,
                 "section": section,
                 "pages": pages,
