@@ -449,6 +449,7 @@ class Loader:
                 "period_start",
                 "period_end",
                 "period_label",
+                "named_in_story",
                 "people",
                 "applications",
                 "outcomes",
@@ -472,6 +473,7 @@ class Loader:
                     "period_label": str(data.get("period_label", "")),
                     "context": _text(data["context"]),
                     "summary": _text(data["summary"]),
+                    "named_in_story": "\n".join(data.get("named_in_story", [])),
                     "status": Status.PUBLISHED,
                 },
             )
@@ -521,6 +523,9 @@ class Loader:
             "evidence",
             "statement",
             optional=(
+                "label",
+                "design",
+                "inference",
                 "baseline",
                 "baseline_year",
                 "result",
@@ -537,8 +542,18 @@ class Loader:
             "baseline_year": data.get("baseline_year"),
             "result_year": data.get("result_year"),
             "timeframe": data.get("timeframe", ""),
+            "label": data.get("label", ""),
             "direction": data["direction"],
             "evidence": data["evidence"],
+            # Unless the data says it was compared, a result is what its direction implies.
+            "design": data.get("design")
+            or (
+                Outcome.Design.SNAPSHOT
+                if data["direction"] == "snapshot"
+                else Outcome.Design.BEFORE_AFTER
+            ),
+            "inferred": bool(data.get("inference")),
+            "inference": _text(data.get("inference", "")),
             "statement": _text(data["statement"]),
             "passage_context": passage_context(_text(data["statement"]), case_study.source.slug),
             "source": source or case_study.source,

@@ -15,6 +15,8 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.functional import cached_property
 
+from casebase.content import grading
+
 EARLIEST_YEAR = 1800
 LATEST_YEAR = 2100
 
@@ -554,6 +556,13 @@ class CaseStudy(Publishable):
     )
     context = models.TextField(help_text="The situation before: what the organisation faced.")
     summary = models.TextField(help_text="What it did and what changed, in two or three sentences.")
+    named_in_story = models.TextField(
+        "also named in the story",
+        blank=True,
+        db_default="",
+        help_text='Its own programmes and slogans ("The Leeds Way"), and the places and '
+        "bodies the story names, one per line: readers find the case study by any of them.",
+    )
     people = models.ManyToManyField(Person, through="CaseStudyPerson", related_name="case_studies")
     practices = models.ManyToManyField(
         Practice, through="PracticeApplication", related_name="case_studies"
@@ -815,16 +824,33 @@ class Outcome(Publishable):
         DECLINED = "declined", "Declined"
         SNAPSHOT = "snapshot", "Single measurement (no baseline)"
 
+    # Who measured it; casebase.content.grading scores each.
     class Evidence(models.TextChoices):
         REGULATOR = "regulator", "Regulator's inspection"
-        SURVEY = "survey", "Survey"
+        SURVEY = "survey", "National survey"
         RANKING = "ranking", "Ranking, league table or award"
         EXTERNAL_REVIEW = "external_review", "External or peer review"
-        OFFICIAL_DATA = "official_data", "Official data"
-        SELF_REPORTED = "self_reported", "Reported by the organisation"
+        OFFICIAL_DATA = "official_data", "Official statistics"
+        SELF_REPORTED = "self_reported", "The organisation's own figures"
+        NOT_STATED = "not_stated", "Not stated in the source"
+
+    # How it was measured; casebase.content.grading scores each.
+    class Design(models.TextChoices):
+        BEFORE_AFTER = "before_after", "Before and after"
+        TREND = "trend", "A trend over several measurements"
+        PEERS = "peers", "Compared with peers"
+        NATIONAL = "national", "Compared with a national figure"
+        SNAPSHOT = "snapshot", "A single measurement"
 
     case_study = models.ForeignKey(CaseStudy, on_delete=models.CASCADE, related_name="outcomes")
     slug = models.SlugField(max_length=120, help_text="Unique within the case study.")
+    label = models.CharField(
+        max_length=80,
+        blank=True,
+        db_default="",
+        help_text="A short name that tells this result apart from the case study's others "
+        '("CQC rating, 2014 to 2016"). Empty: what was measured.',
+    )
     indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="outcomes")
     baseline_grade = models.ForeignKey(
         Grade, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -840,7 +866,40 @@ class Outcome(Publishable):
         max_length=150, blank=True, help_text='When, in the source\'s words: "within three years".'
     )
     direction = models.CharField(max_length=12, choices=Direction.choices)
-    evidence = models.CharField("how it is evidenced", max_length=20, choices=Evidence.choices)
+    evidence = models.CharField(
+        "who measured it",
+        max_length=20,
+        choices=Evidence.choices,
+        help_text='As the source says. If it does not say, choose "not stated": never guess.',
+    )
+    design = models.CharField(
+        "how it was measured",
+        max_length=12,
+        choices=Design.choices,
+        default=Design.BEFORE_AFTER,
+        help_text="Compared with peers or a national figure only if the source gives the "
+        "comparison.",
+    )
+    inferred = models.BooleanField(
+        "inferred by an editor",
+        default=False,
+        db_default=False,
+        help_text="Tick if the source does not give the figure and an editor worked it out.",
+    )
+    inference = models.TextField(
+        "how it was inferred",
+        blank=True,
+        db_default="",
+        help_text="Required when inferred: what the editor worked the figure out from.",
+    )
+    # The grade of its evidence, by the method in casebase.content.grading: computed by the
+    # database from the fields above, so every way of writing a row keeps it right.
+    strength = models.GeneratedField(
+        expression=grading.strength_expression(),
+        output_field=models.PositiveSmallIntegerField(choices=grading.Strength.choices),
+        db_persist=True,
+        verbose_name="strength of evidence",
+    )
     statement = models.TextField(help_text="The source's sentence that reports this result.")
     passage_context = passage_context_field()
     source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="outcomes")
@@ -880,10 +939,31 @@ class Outcome(Publishable):
                 violation_error_message="A single measurement has no baseline: "
                 "choose another direction or clear the baseline.",
             ),
+            models.CheckConstraint(
+                condition=~Q(direction="snapshot") | ~Q(design="before_after"),
+                name="outcome_snapshot_is_not_before_and_after",
+                violation_error_message="A single measurement has no before: choose "
+                '"a single measurement" or a comparison as how it was measured.',
+            ),
+            models.CheckConstraint(
+                condition=Q(inferred=False) | ~Q(inference=""),
+                name="outcome_inferred_says_how",
+                violation_error_message="Say how the figure was inferred.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.get_direction_display().lower()}"
+        return f"{self.name}: {self.get_direction_display().lower()}"
+
+    @property
+    def name(self) -> str:
+        """What readers call this result: its label, or what was measured."""
+        return self.label or self.indicator.name
+
+    @cached_property
+    def grade(self) -> grading.Grade:
+        """Its strength of evidence with the reasons, as the method page explains them."""
+        return grading.explain(self)
 
     def clean(self) -> None:
         super().clean()

@@ -299,7 +299,7 @@ STAMPS = ("status", "created_at", "updated_at")
 OUTCOME_COLUMNS = (
     "case_study", "slug", "indicator", "baseline_grade", "baseline_value", "baseline_year",
     "result_grade", "result_value", "result_year", "timeframe", "direction", "evidence",
-    "statement", "source", "position", *STAMPS,
+    "design", "statement", "source", "position", *STAMPS,
 )  # fmt: skip
 
 
@@ -315,8 +315,15 @@ def outcome_rows(story: Story, now: Any):
         yield (
             study, r.slug, r.indicator.pk, pk_of(r.baseline_grade), r.baseline_value,
             r.baseline_year, pk_of(r.result_grade), r.result_value, r.result_year, r.timeframe,
-            r.direction, r.evidence, r.statement, source, position, PUBLISHED, now, now,
+            r.direction, r.evidence, design_of(r.direction), r.statement, source, position,
+            PUBLISHED, now, now,
         )  # fmt: skip
+
+
+def design_of(direction: str) -> str:
+    """Synthetic results are measured before and after, or once."""
+    snapshot = direction == Outcome.Direction.SNAPSHOT
+    return Outcome.Design.SNAPSHOT if snapshot else Outcome.Design.BEFORE_AFTER
 
 
 def contribution_rows(story: Story, applications: dict, outcomes: dict):

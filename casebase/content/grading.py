@@ -1,0 +1,152 @@
+"""How strong the evidence for a result is: the grading method, declared once.
+
+A result's strength comes from three things the record holds: who measured it (its `evidence`),
+how it was measured (its `design`, with the years and figures it gives), and whether the source
+gives the figure or an editor inferred it. Each criterion scores points; the points make one of
+four grades. The tables below are the whole method: the database computes each outcome's grade
+from them (`Outcome.strength`, a generated column, so no write can leave it stale), the
+`/about/evidence/` page prints them, and `explain()` says why a result has its grade.
+
+The scale is for case studies, not trials: even "strong" means a well-measured change in one
+organisation, told by a report that argues for better management, not proof that a practice
+caused it.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q, Value
+from django.db.models.functions import Greatest
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One answer to one question of the method: its points and what it means for a reader."""
+
+    points: int
+    meaning: str
+
+
+class Strength(models.IntegerChoices):
+    """The grades, weakest first. The number is how many of the four bars are filled."""
+
+    VERY_LIMITED = 1, "Very limited"
+    LIMITED = 2, "Limited"
+    MODERATE = 3, "Moderate"
+    STRONG = 4, "Strong"
+
+
+# Who measured the result: the value of `Outcome.evidence`.
+WHO_MEASURED = {
+    "regulator": Criterion(2, "An independent regulator or inspectorate (CQC, Ofsted) judged it."),
+    "official_data": Criterion(2, "Official statistics published by a public body."),
+    "survey": Criterion(2, "A national survey run the same way across organisations."),
+    "ranking": Criterion(2, "A ranking, league table or award decided by an outside body."),
+    "external_review": Criterion(2, "An external or peer review (an LGA peer challenge)."),
+    "self_reported": Criterion(1, "The organisation's own figures or account."),
+    "not_stated": Criterion(0, "The source does not say who measured it: the report's own claim."),
+}
+
+# How it was measured: `Outcome.design`. A before-and-after scores in full only with both
+# figures and both years, since a change with no dates cannot be placed against anything else.
+DESIGNS = {
+    "before_after": Criterion(2, "Before and after, with both figures and both years."),
+    "trend": Criterion(2, "A trend over several measurements."),
+    "peers": Criterion(2, "Compared with peers: a ranking or a position among similar bodies."),
+    "national": Criterion(2, "Compared with a national figure or average."),
+    "snapshot": Criterion(0, "A single measurement: nothing to compare it with."),
+}
+BEFORE_AFTER_WITHOUT_YEARS = Criterion(1, "Before and after, with both figures but a year missing.")
+BEFORE_AFTER_IN_WORDS = Criterion(0, "A change described in words, without the figures.")
+
+# Whether the figure is in the source: an editor's inference costs one point.
+INFERRED = Criterion(-1, "Inferred by Casebase's editors: the source does not give the figure.")
+GIVEN = Criterion(0, "Given by the source.")
+
+# Points to grade: 4 and over strong, 3 moderate, 2 limited, less very limited.
+LOWEST = Strength.VERY_LIMITED
+
+
+def strength(points: int) -> Strength:
+    return Strength(max(min(points, Strength.STRONG), LOWEST))
+
+
+@dataclass(frozen=True)
+class Grade:
+    strength: Strength
+    who: Criterion
+    design: Criterion
+    figure: Criterion
+
+    @property
+    def reasons(self) -> list[str]:
+        return [self.who.meaning, self.design.meaning, self.figure.meaning]
+
+
+def design_criterion(design: str, *, both_ends: bool, both_years: bool) -> Criterion:
+    if design != "before_after":
+        return DESIGNS[design]
+    if not both_ends:
+        return BEFORE_AFTER_IN_WORDS
+    return DESIGNS["before_after"] if both_years else BEFORE_AFTER_WITHOUT_YEARS
+
+
+def explain(outcome) -> Grade:
+    """The grade of an outcome and the three answers it rests on."""
+    both_ends = all(
+        getattr(outcome, f"{end}_grade_id") is not None
+        or getattr(outcome, f"{end}_value") is not None
+        for end in ("baseline", "result")
+    )
+    both_years = outcome.baseline_year is not None and outcome.result_year is not None
+    who = WHO_MEASURED[outcome.evidence]
+    design = design_criterion(outcome.design, both_ends=both_ends, both_years=both_years)
+    figure = INFERRED if outcome.inferred else GIVEN
+    return Grade(strength(who.points + design.points + figure.points), who, design, figure)
+
+
+# --- The same method as SQL, for the generated column ----------------------------------------
+
+HAS_BOTH_ENDS = (Q(baseline_grade__isnull=False) | Q(baseline_value__isnull=False)) & (
+    Q(result_grade__isnull=False) | Q(result_value__isnull=False)
+)
+HAS_BOTH_YEARS = Q(baseline_year__isnull=False) & Q(result_year__isnull=False)
+
+
+def _points(field: str, table: dict[str, Criterion]) -> models.Case:
+    return models.Case(
+        *(models.When(Q(**{field: value}), then=Value(c.points)) for value, c in table.items()),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def _design_points() -> models.Case:
+    before_after = Q(design="before_after")
+    return models.Case(
+        models.When(
+            before_after & HAS_BOTH_ENDS & HAS_BOTH_YEARS,
+            then=Value(DESIGNS["before_after"].points),
+        ),
+        models.When(before_after & HAS_BOTH_ENDS, then=Value(BEFORE_AFTER_WITHOUT_YEARS.points)),
+        models.When(before_after, then=Value(BEFORE_AFTER_IN_WORDS.points)),
+        *(
+            models.When(design=value, then=Value(c.points))
+            for value, c in DESIGNS.items()
+            if value != "before_after"
+        ),
+        default=Value(0),
+        output_field=models.IntegerField(),
+    )
+
+
+def strength_expression():
+    """`explain(outcome).strength`, computed by the database."""
+    figure = models.Case(
+        models.When(inferred=True, then=Value(INFERRED.points)),
+        default=Value(GIVEN.points),
+        output_field=models.IntegerField(),
+    )
+    points = _points("evidence", WHO_MEASURED) + _design_points() + figure
+    # The points top out at the strongest grade (2 + 2 + 0); only the floor needs stating.
+    return Greatest(points, Value(int(LOWEST)), output_field=models.PositiveSmallIntegerField())
