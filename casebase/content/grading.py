@@ -7,16 +7,17 @@ four grades. The tables below are the whole method: the database computes each o
 from them (`Outcome.strength`, a generated column, so no write can leave it stale), the
 `/about/evidence/` page prints them, and `explain()` says why a result has its grade.
 
-The scale is for case studies, not trials: even "strong" means a well-measured change in one
-organisation, told by a report that argues for better management, not proof that a practice
-caused it.
+Points: who measured it 0 to 3, how 0 to 3, an inference -1; 5 or more is strong, 4 moderate, 2
+or 3 limited, less very limited. The scale is for case studies, not trials: even "strong" means
+a well-measured change in one organisation, told by a report that argues for better management,
+not proof that a practice caused it.
 """
 
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q, Value
-from django.db.models.functions import Greatest
+from django.db.models.lookups import GreaterThanOrEqual
 
 
 @dataclass(frozen=True)
@@ -36,22 +37,23 @@ class Strength(models.IntegerChoices):
     STRONG = 4, "Strong"
 
 
-# Who measured the result: the value of `Outcome.evidence`.
+# Who measured the result: the value of `Outcome.evidence`. An inspectorate's judgement or an
+# official statistic is measured the same way everywhere by a body with no stake in the story.
 WHO_MEASURED = {
-    "regulator": Criterion(2, "An independent regulator or inspectorate (CQC, Ofsted) judged it."),
-    "official_data": Criterion(2, "Official statistics published by a public body."),
-    "survey": Criterion(2, "A national survey run the same way across organisations."),
-    "ranking": Criterion(2, "A ranking, league table or award decided by an outside body."),
+    "regulator": Criterion(3, "An independent regulator or inspectorate (CQC, Ofsted) judged it."),
+    "official_data": Criterion(3, "Official statistics published by a public body."),
+    "survey": Criterion(2, "A national survey, run the same way across organisations."),
     "external_review": Criterion(2, "An external or peer review (an LGA peer challenge)."),
+    "ranking": Criterion(2, "A ranking, league table or award decided by an outside body."),
     "self_reported": Criterion(1, "The organisation's own figures or account."),
     "not_stated": Criterion(0, "The source does not say who measured it: the report's own claim."),
 }
 
-# How it was measured: `Outcome.design`. A before-and-after scores in full only with both
-# figures and both years, since a change with no dates cannot be placed against anything else.
+# How it was measured: `Outcome.design`. A before and after scores in full only with both
+# figures and both years: a change with no dates cannot be set against anything else.
 DESIGNS = {
-    "before_after": Criterion(2, "Before and after, with both figures and both years."),
-    "trend": Criterion(2, "A trend over several measurements."),
+    "before_after": Criterion(3, "Before and after, with both figures and both years."),
+    "trend": Criterion(3, "A trend over several measurements."),
     "peers": Criterion(2, "Compared with peers: a ranking or a position among similar bodies."),
     "national": Criterion(2, "Compared with a national figure or average."),
     "snapshot": Criterion(0, "A single measurement: nothing to compare it with."),
@@ -59,16 +61,18 @@ DESIGNS = {
 BEFORE_AFTER_WITHOUT_YEARS = Criterion(1, "Before and after, with both figures but a year missing.")
 BEFORE_AFTER_IN_WORDS = Criterion(0, "A change described in words, without the figures.")
 
-# Whether the figure is in the source: an editor's inference costs one point.
+# Whether the figure is in the source: an editor's inference costs a point.
 INFERRED = Criterion(-1, "Inferred by Casebase's editors: the source does not give the figure.")
 GIVEN = Criterion(0, "Given by the source.")
 
-# Points to grade: 4 and over strong, 3 moderate, 2 limited, less very limited.
+# The fewest points each grade needs, strongest first; fewer than the last is very limited.
+THRESHOLDS = [(5, Strength.STRONG), (4, Strength.MODERATE), (2, Strength.LIMITED)]
 LOWEST = Strength.VERY_LIMITED
+MOST_POINTS = max(c.points for c in WHO_MEASURED.values()) + max(c.points for c in DESIGNS.values())
 
 
 def strength(points: int) -> Strength:
-    return Strength(max(min(points, Strength.STRONG), LOWEST))
+    return next((grade for least, grade in THRESHOLDS if points >= least), LOWEST)
 
 
 @dataclass(frozen=True)
@@ -148,5 +152,11 @@ def strength_expression():
         output_field=models.IntegerField(),
     )
     points = _points("evidence", WHO_MEASURED) + _design_points() + figure
-    # The points top out at the strongest grade (2 + 2 + 0); only the floor needs stating.
-    return Greatest(points, Value(int(LOWEST)), output_field=models.PositiveSmallIntegerField())
+    return models.Case(
+        *(
+            models.When(GreaterThanOrEqual(points, least), then=Value(int(grade)))
+            for least, grade in THRESHOLDS
+        ),
+        default=Value(int(LOWEST)),
+        output_field=models.PositiveSmallIntegerField(),
+    )
