@@ -1,6 +1,7 @@
 """Outcome charts: accessible, self-contained SVG with words that say what the picture shows."""
 
 import copy
+import re
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from casebase.content.models import Grade, Indicator, Outcome
-from casebase.site.charts import Chart, outcome_chart
+from casebase.site.charts import Chart, outcome_chart, series, series_chart
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +264,129 @@ def test_text_from_the_database_is_escaped():
     root = assert_accessible(chart)
     assert root.find(f"{SVG}title").text == "Rating <b>& co, 2014 to 2016"
     assert "<b>Bad &" in texts(root)  # the ladder label, wrapped over two lines
+
+
+# --- One chart per indicator series ------------------------------------------------------
+
+
+def published_outcomes(case_study: str) -> list[Outcome]:
+    return list(
+        Outcome.objects.select_related("indicator__scale", "baseline_grade", "result_grade")
+        .filter(case_study__slug=case_study)
+        .order_by("position", "id")
+    )
+
+
+def test_leeds_cqc_ratings_are_one_series_through_2014_2016_and_2018():
+    groups = series(published_outcomes("leeds-teaching-hospitals"))
+
+    cqc = [group for group in groups if group[0].indicator.slug == "cqc-overall-rating"]
+    assert [[each.slug for each in group] for group in cqc] == [
+        ["cqc-rating-2014-2016", "cqc-rating-2016-2018"]
+    ]
+    chart = series_chart(cqc[0])
+    root = assert_accessible(chart)
+    assert chart.title == "CQC overall rating, 2014 to 2018"
+    assert chart.data == [("2014", "Requires improvement"), ("2016", "Good"), ("2018", "Good")]
+    assert chart.description == (
+        "CQC overall rating was Requires improvement in 2014 on a four-step scale, then moved "
+        "up one step to Good in 2016, then stayed at Good in 2018. The scale, lowest to "
+        "highest: Inadequate, Requires improvement, Good, Outstanding."
+    )
+    assert {"2014", "2016", "2018"} <= set(texts(root))
+    # The first point hollow (the baseline), the later ones filled: not told by colour alone.
+    fills = [circle.get("fill") for circle in root.findall(f"{SVG}circle")]
+    assert fills == ["#ffffff", "#1d70b8", "#1d70b8"]
+    points = root.find(f"{SVG}polyline").get("points").split()
+    assert len(points) == 7  # a step up, then a flat step
+
+
+def test_the_case_study_page_draws_the_cqc_series_once(client):
+    page = client.get("/case-studies/leeds-teaching-hospitals/").content.decode()
+
+    titles = re.findall(r'<title id="outcome-[^"]+-chart-title">([^<]*)</title>', page)
+    assert titles == [
+        "CQC overall rating, 2014 to 2018",
+        "Standing among NHS employers (NHS staff survey), before and after",
+    ]
+    assert '<dt class="govuk-summary-list__key">2018</dt>' in page
+
+
+def test_an_indicator_measured_once_keeps_its_own_chart():
+    oldham = published_outcomes("oldham-college")
+    ofsted = next(each for each in oldham if each.indicator.slug == "ofsted-overall-grade")
+
+    assert [ofsted] in series(oldham)
+    assert series_chart([ofsted]) == outcome_chart(ofsted)
+    assert series_chart([ofsted]).data == [("2017", "Requires improvement"), ("2018", "Good")]
+
+
+def test_a_result_without_a_year_at_an_end_keeps_its_own_chart():
+    exeter = published_outcomes("exeter-college")
+
+    ofsted = [
+        group for group in series(exeter) if group[0].indicator.slug == "ofsted-overall-grade"
+    ]
+
+    assert [[each.slug for each in group] for group in ofsted] == [
+        ["ofsted-grade-good-to-outstanding"],
+        ["ofsted-outstanding-retained"],
+    ]
+
+
+def test_results_that_do_not_meet_are_not_joined():
+    gap = [
+        numeric_outcome("first", 120, 2019, 150, 2020),
+        numeric_outcome("second", 160, 2020, 170, 2021),  # starts from another value
+        numeric_outcome("third", 150, 2021, 170, 2022),  # starts in another year
+    ]
+
+    assert series(gap) == [[each] for each in gap]
+
+
+APPRENTICES = Indicator(pk=10_001, name="Apprentices taken on", slug="apprentices", kind="count")
+RANK = Indicator(pk=10_002, name="Productivity rank", slug="rank", kind="rank")
+
+
+def numeric_outcome(slug, before, before_year, after, after_year, indicator=APPRENTICES):
+    return Outcome(
+        slug=slug,
+        indicator=indicator,
+        baseline_value=Decimal(before),
+        baseline_year=before_year,
+        result_value=Decimal(after),
+        result_year=after_year,
+        direction=Outcome.Direction.IMPROVED,
+    )
+
+
+def test_a_numeric_series_is_joined_in_year_order_and_said_step_by_step():
+    later = numeric_outcome("later", 345, 2022, 300, 2023)
+    earlier = numeric_outcome("earlier", 120, 2019, "345.00", 2022)
+
+    (joined,) = series([later, earlier])
+    chart = series_chart(joined)
+
+    assert joined == [earlier, later]
+    root = assert_accessible(chart)
+    assert chart.title == "Apprentices taken on, 2019 to 2023"
+    assert chart.description == (
+        "Apprentices taken on was 120 in 2019, then rose by 225 to 345 in 2022, "
+        "then fell by 45 to 300 in 2023."
+    )
+    assert len(root.findall(f"{SVG}rect")) == 3
+    assert {"2019", "2022", "2023", "120", "345", "300"} <= set(texts(root))
+
+
+def test_a_rank_series_says_one_is_best():
+    ranks = [
+        numeric_outcome("a", 9, 2018, 6, 2019, indicator=RANK),
+        numeric_outcome("b", 6, 2019, 6, 2020, indicator=RANK),
+    ]
+
+    chart = series_chart(series(ranks)[0])
+
+    assert chart.description == (
+        "Productivity rank was 9th in 2018, then moved up three places to 6th in 2019, "
+        "then stayed at 6th in 2020 (1 is best)."
+    )

@@ -12,8 +12,9 @@ Each chart is drawn in a 360-unit-wide viewBox with 18-unit text and `width="100
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
+from itertools import pairwise
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -64,14 +65,75 @@ def outcome_chart(outcome: Outcome, grades: list[Grade] | None = None) -> Chart 
     `outcome.indicator.scale.grades.all()`, which costs a query unless the page prefetched
     `indicator__scale__grades`.
     """
-    indicator = outcome.indicator
+    return series_chart([outcome], grades)
+
+
+def series(outcomes: Iterable[Outcome]) -> list[list[Outcome]]:
+    """The results grouped into charts, in the order given: results of one indicator that
+    follow on from each other, each result being the next one's baseline (the same year and
+    the same grade or value), are one series, in year order. So Leeds's CQC rating, reported
+    as 2014 to 2016 and 2016 to 2018, is one line through 2014, 2016 and 2018. Every other
+    result is a group of its own.
+
+    Only results with a year at both ends join a series: a point without a year has no place
+    on a line over time, so a result with an undated end keeps its own chart, which says "year
+    not stated" (Exeter College's Ofsted "Outstanding", kept after 2014, is drawn apart from
+    its rise from 2008 to 2014). Where two results start from the same point, the first in
+    year order continues the series and the other is drawn on its own.
+    """
+    outcomes = list(outcomes)
+    chained: dict[int, list[Outcome]] = {}  # id() of each joined outcome -> its series
+    open_ends: dict[tuple, list[Outcome]] = {}  # a series' last point -> the series
+    dated = [outcome for outcome in outcomes if _dated_at_both_ends(outcome)]
+    for outcome in sorted(dated, key=lambda each: (each.baseline_year, each.result_year)):
+        line = open_ends.pop(_point(outcome, "baseline"), None) or []
+        line.append(outcome)
+        chained[id(outcome)] = line
+        open_ends[_point(outcome, "result")] = line
+    groups, drawn = [], set()
+    for outcome in outcomes:
+        line = chained.get(id(outcome), [outcome])
+        if id(line[0]) not in drawn:
+            drawn.add(id(line[0]))
+            groups.append(line)
+    return groups
+
+
+def _dated_at_both_ends(outcome: Outcome) -> bool:
+    return (
+        outcome.indicator.kind != Indicator.Kind.NARRATIVE
+        and outcome.baseline_year is not None
+        and outcome.result_year is not None
+        and len(_ends(outcome)) == 2
+    )
+
+
+def _point(outcome: Outcome, end: str) -> tuple:
+    """Where one end of a result sits: its indicator, year and grade or value."""
+    return (
+        outcome.indicator_id,
+        getattr(outcome, f"{end}_year"),
+        getattr(outcome, f"{end}_grade_id"),
+        getattr(outcome, f"{end}_value"),
+    )
+
+
+def series_chart(outcomes: list[Outcome], grades: list[Grade] | None = None) -> Chart | None:
+    """One chart of a series from `series()`: one result, or several joined end to end.
+
+    `grades` as for `outcome_chart`.
+    """
+    first = outcomes[0]
+    indicator = first.indicator
     if indicator.kind == Indicator.Kind.NARRATIVE:
         return None
-    ends = _ends(outcome)
+    ends = _ends(first)
+    # Each later result starts where the one before ended: only its result is a new point.
+    ends += [_ends(outcome)[-1] for outcome in outcomes[1:]]
     if not ends:
         return None
     if indicator.kind == Indicator.Kind.ORDINAL:
-        ladder = _ladder(outcome, ends, grades)
+        ladder = _ladder(first, ends, grades)
         description = _ordinal_description(indicator.name, ends, ladder)
         body, height = _ordinal_body(ends, ladder)
     elif indicator.kind == Indicator.Kind.RANK:
@@ -81,7 +143,7 @@ def outcome_chart(outcome: Outcome, grades: list[Grade] | None = None) -> Chart 
         description = _amount_description(indicator, ends)
         body, height = _bar_body(indicator, ends)
     title = _title(indicator.name, ends)
-    svg = _svg(_chart_id(outcome), title, description, body, height)
+    svg = _svg(_chart_id(first), title, description, body, height)
     return Chart(svg=svg, title=title, description=description, data=_data(ends))
 
 
@@ -147,6 +209,8 @@ def _data_label(end: _End, ends: list[_End]) -> str:
 
 def _title(name: str, ends: list[_End]) -> str:
     years = [end.year for end in ends]
+    if len(ends) > 2:  # a series: every point has its year
+        return f"{name}, {years[0]} to {years[-1]}"
     if len(ends) == 1:
         return f"{name}, {years[0]}" if years[0] else name
     before, after = years
@@ -194,10 +258,31 @@ def _scale_words(size: int) -> str:
     return f"{word}-step scale"
 
 
+def _series_description(name: str, ends: list[_End], step, on: str = "") -> str:
+    """A series in words, point by point: 'X was A in 2014 on a four-step scale, then moved
+    up one step to B in 2016, then stayed at B in 2018.' `step(before, after)` words one
+    change ('moved up one step to B', 'stayed at B')."""
+    first = ends[0]
+    changes = ", then ".join(
+        f"{step(before, after)} in {after.year}" for before, after in pairwise(ends)
+    )
+    return f"{name} was {first.display} in {first.year}{on}, then {changes}"
+
+
 def _ordinal_description(name: str, ends: list[_End], ladder: list[Grade]) -> str:
     scale = _scale_words(len(ladder))
     order = ", ".join(grade.name for grade in ladder)
     closing = f" The scale, lowest to highest: {order}."
+    if len(ends) > 2:
+
+        def step(before: _End, after: _End) -> str:
+            steps = _position(after.grade, ladder) - _position(before.grade, ladder)
+            if steps == 0:
+                return f"stayed at {after.display}"
+            way = "up" if steps > 0 else "down"
+            return f"moved {way} {_count_words(abs(steps), 'step')} to {after.display}"
+
+        return _series_description(name, ends, step, on=f" on a {scale}") + f".{closing}"
     if len(ends) == 1:
         (end,) = ends
         place = _grade_place(end.grade, ladder)
@@ -230,6 +315,17 @@ def _number(value: Decimal) -> str:
 
 def _amount_description(indicator: Indicator, ends: list[_End]) -> str:
     name = indicator.name
+    unit = " percentage points" if indicator.kind == Indicator.Kind.PERCENTAGE else ""
+    if len(ends) > 2:
+
+        def step(before: _End, after: _End) -> str:
+            change = after.value - before.value
+            if change == 0:
+                return f"stayed at {after.display}"
+            way = "rose" if change > 0 else "fell"
+            return f"{way} by {_number(abs(change))}{unit} to {after.display}"
+
+        return _series_description(name, ends, step) + "."
     if len(ends) == 1:
         (end,) = ends
         when = f" in {end.year}" if end.year else ""
@@ -237,7 +333,6 @@ def _amount_description(indicator: Indicator, ends: list[_End]) -> str:
     change = ends[1].value - ends[0].value
     if change == 0:
         return f"{name} stayed at {ends[1].display}, {_when_both(ends)}."
-    unit = " percentage points" if indicator.kind == Indicator.Kind.PERCENTAGE else ""
     way = "rose" if change > 0 else "fell"
     return f"{name} {way} by {_number(abs(change))}{unit}, {_from_to(ends)}."
 
@@ -255,6 +350,22 @@ def _rank_description(name: str, ends: list[_End]) -> str:
     def place(end: _End) -> str:
         return _ordinal_suffix(end.value)
 
+    def places(change: Decimal) -> str:
+        if change == change.to_integral_value():
+            return _count_words(int(abs(change)), "place")
+        return f"{_number(abs(change))} places"
+
+    if len(ends) > 2:
+
+        def step(before: _End, after: _End) -> str:
+            change = before.value - after.value
+            if change == 0:
+                return f"stayed at {place(after)}"
+            way = "up" if change > 0 else "down"
+            return f"moved {way} {places(change)} to {place(after)}"
+
+        first = replace(ends[0], display=place(ends[0]))
+        return _series_description(name, [first, *ends[1:]], step) + " (1 is best)."
     if len(ends) == 1:
         (end,) = ends
         when = f" in {end.year}" if end.year else ""
@@ -264,12 +375,7 @@ def _rank_description(name: str, ends: list[_End]) -> str:
     if change == 0:
         return f"{name} stayed at {place(ends[1])}, {_when_both(ends)} (1 is best)."
     way = "up" if change > 0 else "down"
-    places = (
-        _count_words(int(abs(change)), "place")
-        if change == change.to_integral_value()
-        else f"{_number(abs(change))} places"
-    )
-    return f"{name} moved {way} {places}, {_from_to(ends, place)} (1 is best)."
+    return f"{name} moved {way} {places(change)}, {_from_to(ends, place)} (1 is best)."
 
 
 # --- SVG building blocks -------------------------------------------------------------------
@@ -425,18 +531,20 @@ def _ordinal_body(ends: list[_End], ladder: list[Grade]) -> tuple[SafeString, fl
 
 
 def _point_xs(left: float, count: int) -> list[float]:
+    """Points evenly spaced, each in the middle of its share of the width (one in the middle,
+    two at a quarter and three quarters). A series is spaced evenly, not by its years: its
+    years are printed under each point, and years a year apart would otherwise collide."""
     span = WIDTH - PAD - left
-    if count == 1:
-        return [left + span / 2]
-    return [left + span * 0.25, left + span * 0.75]
+    return [left + span * (index + 0.5) / count for index in range(count)]
 
 
 def _step_line(xs: list[float], ys: list[float]) -> SafeString:
     if len(xs) == 1:
         return SafeString("")
-    (x1, x2), (y1, y2) = xs, ys
-    middle = (x1 + x2) / 2
-    points = [(x1, y1), (middle, y1), (middle, y2), (x2, y2)]
+    points = [(xs[0], ys[0])]
+    for (x1, x2), (y1, y2) in zip(pairwise(xs), pairwise(ys), strict=True):
+        middle = (x1 + x2) / 2
+        points += [(middle, y1), (middle, y2), (x2, y2)]
     return format_html(
         '<polyline points="{}" fill="none" stroke="{}" stroke-width="3" stroke-linejoin="round"/>',
         " ".join(f"{_n(x)},{_n(y)}" for x, y in points),

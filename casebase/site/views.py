@@ -268,12 +268,13 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
         )
 
     def outcome_charts(self, study) -> list[charts.Chart]:
-        """A chart for every result that has something to draw (graded or numeric)."""
+        """A chart for every result that has something to draw (graded or numeric), results
+        that follow on from each other (CQC 2014 to 2016, then 2016 to 2018) as one series."""
         drawn = []
-        for outcome in study.published_outcomes:
-            scale = outcome.indicator.scale
+        for series in charts.series(study.published_outcomes):
+            scale = series[0].indicator.scale
             grades = list(scale.grades.all()) if scale else None
-            chart = charts.outcome_chart(outcome, grades)
+            chart = charts.series_chart(series, grades)
             if chart:
                 drawn.append(chart)
         return drawn
