@@ -42,7 +42,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from casebase.content.passages import passage_context
+from casebase.content.passages import passage_context, quotation_context
 from casebase.content.services import public_dates_update
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "data" / "compendium"
@@ -649,7 +649,7 @@ class Loader:
                 else None,
                 "application": application,
                 "source": self.get(Source, source_slug, item.where),
-                "passage_context": passage_context(_text(data["text"]), source_slug),
+                "passage_context": quotation_context(_text(data["text"]), source_slug),
                 "position": position,
                 "status": Status.PUBLISHED,
             },

@@ -1147,6 +1147,18 @@ class Quote(Publishable):
     def __str__(self) -> str:
         return f"{self.speaker}: “{self.text[:60]}…”" if len(self.text) > 60 else self.text
 
+    @property
+    def sentence(self) -> tuple[str, str] | None:
+        """For a quotation that is not a whole sentence ("These are hard jobs,"), the source's
+        words before and after it in its sentence, so pages show it there rather than as a
+        pull quote: worked out when the compendium is loaded (casebase.content.passages),
+        never from the source text when a page is served. None for a whole sentence, and when
+        the text was edited since (the stored sentence would no longer hold it)."""
+        found = self.passage_context
+        if found.get("passage") != self.text or found.get("whole_sentence", True):
+            return None
+        return found["lead_in"], found["follow_on"]
+
     def clean(self) -> None:
         super().clean()
         if self.application_id and self.application.case_study_id != self.case_study_id:

@@ -3,6 +3,7 @@
 A figure, credit or quotation shows its passage with a little context so readers can check it
 without opening the document. The context is worked out when the passage is saved, from the
 source texts shipped in data/sources/ (read once per process), never when a page is served.
+So is whether a quotation is a whole sentence, and if not the rest of the sentence it is in.
 """
 
 import re
@@ -29,24 +30,92 @@ def passage_context(passage: str, source: str) -> dict:
     {"passage": passage, "source": slug, "section": heading, "pages": [first, last],
     "before": sentence, "after": sentence}; section and pages only where the text has a
     contents table. Empty when no source text holds the passage (a record typed in by hand)."""
+    found = _find(passage, source)
+    if found is None:
+        return {}
+    slug, raw, start, end = found
+    section, pages = _section(raw, start)
+    return {
+        "passage": passage,  # what this was worked out for: an edit makes it stale
+        "source": slug,
+        "section": section,
+        "pages": pages,
+        "before": _before(raw[:start]),
+        "after": _after(raw[:end], raw[end:]),
+    }
+
+
+def quotation_context(quotation: str, source: str) -> dict:
+    """`passage_context`, and whether the quotation is a whole sentence of the source: one
+    that starts where a sentence starts (after a full stop, a line break, or a colon that
+    introduces it) and ends where one ends. A quotation that is not ("These are hard jobs,"
+    in “These are hard jobs,” says Wood.) is a fragment: readers see it in its sentence, so
+    the context also gives that sentence's words before the quotation ("lead_in", with the
+    source's opening quotation mark) and after it ("follow_on"), both empty for a whole
+    sentence. Nothing is added when no source text holds the quotation."""
+    context = passage_context(quotation, source)
+    found = _find(quotation, source)
+    if found is None:
+        return context
+    _, raw, start, end = found
+    words = raw[start:end]
+    lead_in, (follow_on, ends_sentence) = _lead_in(raw[:start]), _follow_on(words, raw[end:])
+    opening = lead_in.rstrip(_QUOTE_MARKS)
+    starts_sentence = not opening or (opening.endswith(":") and _starts_sentence(words))
+    if starts_sentence and ends_sentence:
+        return {**context, "whole_sentence": True, "lead_in": "", "follow_on": ""}
+    return {
+        **context,
+        "whole_sentence": False,
+        "lead_in": _clip(lead_in, from_end=True, keep_edges=True),
+        "follow_on": _clip(follow_on, from_end=False, keep_edges=True),
+    }
+
+
+def _find(passage: str, source: str) -> tuple[str, str, int, int] | None:
+    """(source slug, its raw text, start, end) of the passage, in `source` first."""
     needle = _folded(passage)[0].strip()
     if not needle:
-        return {}
+        return None
     for slug in sorted(_sources(), key=lambda slug: slug != source):
         raw, folded, positions = _sources()[slug]
         found = folded.find(needle)
         if found >= 0:
-            start, end = positions[found], positions[found + len(needle) - 1] + 1
-            section, pages = _section(raw, start)
-            return {
-                "passage": passage,  # what this was worked out for: an edit makes it stale
-                "source": slug,
-                "section": section,
-                "pages": pages,
-                "before": _before(raw[:start]),
-                "after": _after(raw[:end], raw[end:]),
-            }
-    return {}
+            return slug, raw, positions[found], positions[found + len(needle) - 1] + 1
+    return None
+
+
+# Opening and closing quotation marks, Markdown emphasis and the spaces between them.
+_QUOTE_MARKS = " *\"'\u201c\u201d\u2018\u2019"
+# Where a sentence starts: after a closed sentence and white space, or at a line's start.
+_SENTENCE_START = re.compile(rf"{_CLOSED}\s+|\n")
+
+
+def _lead_in(text: str) -> str:
+    """The words of the passage's sentence before it, from the sentence's start."""
+    starts = list(_SENTENCE_START.finditer(text[-4 * CONTEXT_CHARS :]))
+    lead_in = text[-4 * CONTEXT_CHARS :][starts[-1].end() :] if starts else text
+    return lead_in.lstrip()
+
+
+def _follow_on(passage: str, text: str) -> tuple[str, bool]:
+    """The words of the passage's sentence after it, to the sentence's end, and whether the
+    passage itself ends the sentence (then they are only its closing quotation marks)."""
+    closing = re.match(r"[\"'\u201d\u2019)*]*", text).group()
+    if re.search(rf"{_CLOSED}$", passage.rstrip(_QUOTE_MARKS) + closing.replace("*", "")):
+        return closing, True
+    if text[len(closing) : len(closing) + 1] in {".", "!", "?"}:  # its full stop left out
+        ends = re.match(rf"[\"'\u201d\u2019)*]*{_CLOSED}", text)
+        return ends.group(), True
+    ends = re.search(rf"{_CLOSED}(?=\s|$)|\n", text[: 4 * CONTEXT_CHARS])
+    return (text[: ends.end()].rstrip() if ends else text[: 4 * CONTEXT_CHARS]), False
+
+
+def _starts_sentence(passage: str) -> bool:
+    """Whether the passage reads as a sentence's start: a capital, or the source's own ellipsis
+    for words it left out ("...our strategy has got to be")."""
+    words = passage.lstrip(_QUOTE_MARKS)
+    return words[:1].isupper() or words.startswith(("...", "\u2026"))
 
 
 @lru_cache(maxsize=1)
@@ -112,9 +181,12 @@ def _after(upto: str, text: str) -> str:
     return _clip(" ".join(taken), from_end=False)
 
 
-def _clip(text: str, *, from_end: bool) -> str:
-    """At most CONTEXT_CHARS, cut at a word and marked with an ellipsis."""
-    text = " ".join(text.replace("*", "").split())  # no Markdown emphasis
+def _clip(text: str, *, from_end: bool, keep_edges: bool = False) -> str:
+    """At most CONTEXT_CHARS, cut at a word and marked with an ellipsis. White space is one
+    space, and none at either end unless `keep_edges` (text that runs on into a passage)."""
+    text = re.sub(r"\s+", " ", text.replace("*", ""))  # no Markdown emphasis
+    if not keep_edges:
+        text = text.strip()
     if len(text) <= CONTEXT_CHARS:
         return text
     if from_end:
