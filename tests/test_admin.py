@@ -41,9 +41,9 @@ PINNED = {
     "role": (6, 2, 8),
     "casestudy": (8, 13, 28),  # change: six inlines, each choice list fetched once
     "practiceapplication": (8, 2, 8),
-    "outcome": (6, 2, 9),
+    "outcome": (6, 2, 8),  # a result named by its label needs no indicator to be named
     "grade": (6, 3, 4),
-    "contribution": (6, 2, 14),
+    "contribution": (6, 2, 13),
     "quote": (7, 2, 11),
     "finding": (7, 2, 5),
     "recommendation": (7, 2, 5),

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.django_db
 # catalogue.build(): the published case studies; practices' ids; their themes; applications by
 # practice; outcomes by facet values; outcomes by case study (6), and the options of the five
 # facets whose options are rows: sector, theme, practice, type, indicator (5).
-BUILD_QUERIES = 11
+BUILD_QUERIES = 12
 
 
 def filterset(query: str) -> CaseStudyFilter:

@@ -60,12 +60,13 @@ def drafts():
     )  # fmt: skip
     outcome = Outcome.objects.create(
         case_study=leeds, slug="draft-outcome", indicator=Indicator.objects.get(slug="award"),
-        direction="snapshot", evidence="self_reported", statement=f"{WORD} outcome",
+        direction="snapshot", design="snapshot", evidence="self_reported",
+        statement=f"{WORD} outcome",
         source=leeds.source,
     )  # fmt: skip
     Outcome.objects.create(
         case_study=leeds, slug="outcome-from-draft-source",
-        indicator=Indicator.objects.get(slug="award"), direction="snapshot",
+        indicator=Indicator.objects.get(slug="award"), direction="snapshot", design="snapshot",
         evidence="self_reported", statement="A published outcome citing a draft source",
         source=source, status="published",
     )  # fmt: skip

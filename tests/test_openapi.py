@@ -27,6 +27,7 @@ ENDPOINTS = {
 }
 CATALOGUE_FILTERS = {
     "q",
+    "strength",
     "sector",
     "practice",
     "theme",
@@ -76,6 +77,12 @@ def test_the_catalogue_filters_are_described_with_their_types(document, path):
         "sustained",
         "declined",
         "snapshot",
+    ]
+    assert described["strength"]["schema"]["items"]["enum"] == [
+        "strong",
+        "moderate",
+        "limited",
+        "very-limited",
     ]
 
 

@@ -96,6 +96,7 @@ def an_outcome(study: CaseStudy, status: str) -> dict:
         "status": status,
         "position": "99",
         "direction": Outcome.Direction.SNAPSHOT,
+        "design": Outcome.Design.SNAPSHOT,
         "evidence": Outcome.Evidence.RANKING,
         "statement": "It won an award.",
         "source": study.source_id,

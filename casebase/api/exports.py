@@ -30,6 +30,7 @@ from casebase.api.serializers import (
     TestimonialSerializer,
     ThemeSerializer,
 )
+from casebase.content import grading
 from casebase.content.filters import CaseStudyFilter
 from casebase.content.models import (
     CaseStudy,
@@ -65,6 +66,7 @@ CASE_STUDY_COLUMNS = [
     "practices",
 ]
 OUTCOME_COLUMNS = [
+    "result_label",
     "indicator",
     "baseline",
     "baseline_year",
@@ -73,6 +75,9 @@ OUTCOME_COLUMNS = [
     "timeframe",
     "direction",
     "evidence",
+    "design",
+    "inferred",
+    "strength_of_evidence",
     "statement",
 ]
 SOURCE_COLUMNS = ["source_title", "source_url", "source_year"]
@@ -154,6 +159,7 @@ def period(study: CaseStudy) -> str:
 def outcome_columns(outcome: Outcome) -> dict:
     """Baseline and result as a number (without the unit, so it stays a number) or a grade."""
     return {
+        "result_label": outcome.name,
         "indicator": outcome.indicator.name,
         "baseline": figure(outcome.baseline_grade, outcome.baseline_value),
         "baseline_year": outcome.baseline_year,
@@ -162,6 +168,9 @@ def outcome_columns(outcome: Outcome) -> dict:
         "timeframe": outcome.timeframe,
         "direction": outcome.direction,
         "evidence": outcome.evidence,
+        "design": outcome.design,
+        "inferred": outcome.inferred,
+        "strength_of_evidence": grading.SLUGS[outcome.strength],
         "statement": outcome.statement,
     }
 

@@ -5,10 +5,12 @@ attributes), so a draft child can never leak through a relation and the number o
 fixed whatever the number of rows.
 """
 
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from casebase.content import catalogue, grading
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -28,6 +30,7 @@ from casebase.content.models import (
     Source,
     Testimonial,
 )
+from casebase.site.evidence import evidence_summary
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -122,13 +125,50 @@ class PracticeApplicationSerializer(serializers.ModelSerializer):
         fields = ["case_study", "case_study_title", "organisation", "heading", "description"]
 
 
+class EvidenceSummarySerializer(serializers.Serializer):
+    """How much evidence stands behind a practice: the counts its page states, and its words."""
+
+    organisations = serializers.IntegerField()
+    sectors = serializers.ListField(child=serializers.CharField())
+    organisations_with_results = serializers.IntegerField(source="with_results")
+    strongest_evidence = serializers.SerializerMethodField(
+        help_text="Organisations by the strongest evidence of their results."
+    )
+    results_by_direction = serializers.SerializerMethodField(
+        help_text="Organisations reporting a result of each direction (one may report several)."
+    )
+    credited_explicitly = serializers.IntegerField(
+        source="explicit", help_text="Organisations with a result the source credits to it."
+    )
+    credited_in_general_only = serializers.IntegerField(
+        source="general",
+        help_text="The others with a result the source credits to leadership in general.",
+    )
+    summary = serializers.SerializerMethodField()
+
+    def get_strongest_evidence(self, summary) -> dict[str, int]:
+        return {grading.SLUGS[grade]: count for grade, count in summary.strongest}
+
+    def get_results_by_direction(self, summary) -> dict[str, int]:
+        return dict(summary.directions)
+
+    def get_summary(self, summary) -> str:
+        return " ".join(summary.sentences(self.context["practice"].name))
+
+
 class PracticeDetailSerializer(PracticeSerializer):
     applications = PracticeApplicationSerializer(
         source="published_applications", many=True, read_only=True
     )
+    evidence_summary = serializers.SerializerMethodField()
 
     class Meta(PracticeSerializer.Meta):
-        fields = [*PracticeSerializer.Meta.fields, "applications"]
+        fields = [*PracticeSerializer.Meta.fields, "evidence_summary", "applications"]
+
+    @extend_schema_field(EvidenceSummarySerializer)
+    def get_evidence_summary(self, practice: Practice) -> dict:
+        summary = evidence_summary(catalogue.current(), practice.slug)
+        return EvidenceSummarySerializer(summary, context={"practice": practice}).data
 
 
 # --- Organisations and people ---------------------------------------------------------------
@@ -205,6 +245,26 @@ class PersonSerializer(serializers.ModelSerializer):
 # --- Case studies ---------------------------------------------------------------------------
 
 
+class StrengthSerializer(serializers.Serializer):
+    """A result's strength of evidence, with the three answers it rests on (/about/evidence/)."""
+
+    grade = serializers.ChoiceField(choices=grading.CHOICES)
+    label = serializers.CharField()
+    reasons = serializers.ListField(child=serializers.CharField())
+    method = serializers.URLField()
+
+
+def strength_of_evidence(outcome: Outcome, request=None) -> dict:
+    grade = outcome.grade
+    method = f"{reverse('evidence-method')}#{grading.anchor(grade.strength)}"
+    return {
+        "grade": grading.SLUGS[grade.strength],
+        "label": grade.strength.label,
+        "reasons": grade.reasons,
+        "method": request.build_absolute_uri(method) if request else method,
+    }
+
+
 class OutcomeSerializer(serializers.ModelSerializer):
     case_study = slug_of()
     indicator = slug_of()
@@ -214,12 +274,15 @@ class OutcomeSerializer(serializers.ModelSerializer):
     result_value = number()
     result_grade = name_of("result_grade.name")
     source = SourceCitationSerializer(read_only=True)
+    label = serializers.CharField(source="name", read_only=True)
+    strength_of_evidence = serializers.SerializerMethodField()
 
     class Meta:
         model = Outcome
         fields = [
             "case_study",
             "slug",
+            "label",
             "indicator",
             "indicator_name",
             "baseline_value",
@@ -231,9 +294,17 @@ class OutcomeSerializer(serializers.ModelSerializer):
             "timeframe",
             "direction",
             "evidence",
+            "design",
+            "inferred",
+            "inference",
+            "strength_of_evidence",
             "statement",
             "source",
         ]
+
+    @extend_schema_field(StrengthSerializer)
+    def get_strength_of_evidence(self, outcome: Outcome) -> dict:
+        return strength_of_evidence(outcome, self.context.get("request"))
 
 
 class ApplicationSerializer(serializers.ModelSerializer):

@@ -614,10 +614,12 @@ class PracticeApplicationInline(CaseStudyPartInline, admin.StackedInline):
 class OutcomeInline(CaseStudyPartInline):
     model = Outcome
     fields = (
-        ("indicator", "slug", "status", "position"),
+        ("indicator", "label", "slug", "status", "position"),
         ("baseline_grade", "baseline_value", "baseline_year"),
         ("result_grade", "result_value", "result_year"),
-        ("direction", "evidence", "timeframe"),
+        ("direction", "timeframe"),
+        ("evidence", "design", "inferred"),
+        "inference",
         "statement",
         "source",
     )
@@ -764,15 +766,24 @@ class PracticeApplicationAdmin(PublishableAdmin):
 @admin.register(Outcome)
 class OutcomeAdmin(PublishableAdmin):
     list_display = (
-        "indicator",
+        "__str__",
         "organisation",
         "baseline_display",
         "result_display",
         "direction",
         "evidence",
+        "strength_display",
         "status",
     )
-    list_filter = ("status", "direction", "evidence", "indicator__kind", "indicator")
+    list_filter = (
+        "status",
+        "direction",
+        "evidence",
+        "design",
+        "inferred",
+        "indicator__kind",
+        "indicator",
+    )
     list_select_related = (
         "indicator",
         "case_study__organisation",
@@ -791,6 +802,10 @@ class OutcomeAdmin(PublishableAdmin):
     @admin.display(description="Organisation", ordering="case_study__organisation__name")
     def organisation(self, obj: Outcome):
         return obj.case_study.organisation
+
+    @admin.display(description="Strength of evidence", ordering="-strength")
+    def strength_display(self, obj: Outcome) -> str:
+        return obj.grade.strength.label
 
     @admin.display(description="Baseline")
     def baseline_display(self, obj: Outcome) -> str:

@@ -24,9 +24,11 @@ from django.conf import settings
 from django.db.models import Aggregate, Count, Max, Min, TextField
 from pyroaring import FrozenBitMap as Bits
 
+from casebase.content import grading
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
+    Contribution,
     Indicator,
     OrganisationType,
     Outcome,
@@ -100,7 +102,9 @@ class CatalogueIndex:
     labels: dict[str, dict[str, str]]
     since: list[tuple[int, Bits]]  # (latest year a case study covers, who), ascending
     until: list[tuple[int, Bits]]  # (earliest year it covers, who), ascending
-    results: dict[tuple[str, str], Bits]  # (direction, evidence) of a published outcome
+    results: dict[tuple[str, int], Bits]  # (direction, strength) of a published outcome
+    best: dict[int, Bits]  # by the strongest evidence of any of their published results
+    credited: dict[tuple[str, str], Bits]  # (practice, directness) of a published credit
     areas: dict[str, Bits]  # area of results of a published outcome
     orderings: dict[str, Ordering]
     positions: dict[int, int] = field(init=False)
@@ -149,6 +153,10 @@ class CatalogueIndex:
             return np.bincount(owner[as_array(within)], minlength=len(values) + 1)[:-1]
         counted = (within.intersection_cardinality(value.members) for value in values)
         return np.fromiter(counted, dtype=np.int64, count=len(values))
+
+    def credits(self, practice: str, directness: str) -> Bits:
+        """Case studies with a published result the source credits to the practice so."""
+        return self.credited.get((practice, directness), EMPTY)
 
     def any_of(self, facet: str, values: Iterable[str]) -> Bits:
         return Bits.union(EMPTY, *(self.members(facet, value) for value in values))
@@ -356,16 +364,22 @@ def build(token: str | None) -> CatalogueIndex:
 
     # Published outcomes (with a published source), grouped by everything the index needs.
     outcomes = Outcome.objects.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
+    grouped_by = ("indicator__slug", "indicator__area", "direction", "evidence", "strength")
     groups = [
-        (indicator, area, direction, evidence, positions(id_list))
-        for indicator, area, direction, evidence, id_list in outcomes.order_by()
-        .values("indicator__slug", "indicator__area", "direction", "evidence")
+        (*group, positions(id_list))
+        for *group, id_list in outcomes.order_by()
+        .values(*grouped_by)
         .annotate(ids=IdList("case_study"))
-        .values_list("indicator__slug", "indicator__area", "direction", "evidence", "ids")
+        .values_list(*grouped_by, "ids")
     ]
-    sets["indicator"] = unions((group[0], group[4]) for group in groups)
-    sets["direction"] = unions((group[2], group[4]) for group in groups)
-    sets["evidence"] = unions((group[3], group[4]) for group in groups)
+    sets["indicator"] = unions((group[0], group[5]) for group in groups)
+    sets["direction"] = unions((group[2], group[5]) for group in groups)
+    sets["evidence"] = unions((group[3], group[5]) for group in groups)
+    sets["strength"] = unions((grading.SLUGS[group[4]], group[5]) for group in groups)
+    strongest = np.zeros(len(ids), dtype=np.int8)  # 0: no published result
+    for *_, strength, found in groups:
+        where = as_array(found)
+        strongest[where] = np.maximum(strongest[where], strength)
     outcome_counts = [0] * len(ids)
     for case_study, count, *years in (
         outcomes.order_by()
@@ -387,6 +401,21 @@ def build(token: str | None) -> CatalogueIndex:
             earliest[position] = min(year, earliest.get(position, year))
             latest[position] = max(year, latest.get(position, year))
 
+    # Published credits: a published application's practice, for a published result.
+    credited = {
+        (practices[practice], directness): positions(id_list)
+        for practice, directness, id_list in Contribution.objects.filter(
+            application__status=Status.PUBLISHED,
+            application__practice__in=practices,
+            outcome__status=Status.PUBLISHED,
+            outcome__source__status=Status.PUBLISHED,
+        )
+        .order_by()
+        .values("application__practice", "directness")
+        .annotate(ids=IdList("case_study"))
+        .values_list("application__practice", "directness", "ids")
+    }
+
     options = facet_options(sets["region"])
     return CatalogueIndex(
         token=token,
@@ -402,9 +431,11 @@ def build(token: str | None) -> CatalogueIndex:
         labels={name: dict(choices) for name, choices in options.items()},
         since=by_year(latest),
         until=by_year(earliest),
-        results=unions(((group[2], group[3]), group[4]) for group in groups),
-        areas=unions((group[1], group[4]) for group in groups),
-        orderings=orderings(studies, outcome_counts),
+        results=unions(((group[2], group[4]), group[5]) for group in groups),
+        best={grade: bits(np.flatnonzero(strongest == grade).tolist()) for grade in grading.SLUGS},
+        credited=credited,
+        areas=unions((group[1], group[5]) for group in groups),
+        orderings=orderings(studies, outcome_counts, strongest),
     )
 
 
@@ -431,6 +462,7 @@ def facet_options(regions: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
         "indicator": list(Indicator.objects.order_by("slug").values_list("slug", "name")),
         "direction": sorted(Outcome.Direction.choices),
         "evidence": sorted(Outcome.Evidence.choices),
+        "strength": grading.CHOICES,
     }
 
 
@@ -441,7 +473,9 @@ def by_year(years: dict[int, int]) -> list[tuple[int, Bits]]:
     return [(year, bits(grouped[year])) for year in sorted(grouped)]
 
 
-def orderings(studies: list[tuple], outcome_counts: list[int]) -> dict[str, Ordering]:
+def orderings(
+    studies: list[tuple], outcome_counts: list[int], strongest: np.ndarray
+) -> dict[str, Ordering]:
     def recent(position: int) -> tuple:  # undated stories last
         start, end = studies[position][4], studies[position][5]
         return (end is None, -(end or 0), start is None, -(start or 0), position)
@@ -450,4 +484,8 @@ def orderings(studies: list[tuple], outcome_counts: list[int]) -> dict[str, Orde
     return {
         "recent": Ordering.by(recent, size),
         "outcomes": Ordering.by(lambda position: (-outcome_counts[position], position), size),
+        # The strongest evidence of any result first; among equals, more results first.
+        "evidence": Ordering.by(
+            lambda position: (-strongest[position], -outcome_counts[position], position), size
+        ),
     }

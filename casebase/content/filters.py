@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import catalogue, search
+from casebase.content import catalogue, grading, search
 from casebase.content.models import (
     CaseStudy,
     Indicator,
@@ -33,6 +33,7 @@ SORTS = {
     "organisation": "Organisation (A to Z)",
     "recent": "Most recent first",
     "outcomes": "Most results reported",
+    "evidence": "Strongest evidence first",
 }
 
 
@@ -159,11 +160,17 @@ class CaseStudyFilter(django_filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
         label="Result",
     )
+    strength = ChoiceFilter(
+        method="filter_strength",
+        choices=grading.CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+        label="Strength of evidence",
+    )
     evidence = ChoiceFilter(
         method="filter_evidence",
         choices=Outcome.Evidence.choices,
         widget=forms.CheckboxSelectMultiple,
-        label="How the result is evidenced",
+        label="Who measured the result",
     )
     year_from = django_filters.NumberFilter(
         method="filter_year_from", label="From year", min_value=1800, max_value=2100
@@ -211,6 +218,10 @@ class CaseStudyFilter(django_filters.FilterSet):
 
     def filter_evidence(self, queryset, name, value):
         return having(queryset, published_outcomes(Q(evidence__in=value)), value)
+
+    def filter_strength(self, queryset, name, value):
+        grades = [grading.BY_SLUG[slug] for slug in value]
+        return having(queryset, published_outcomes(Q(strength__in=grades)), value)
 
     # -- the years a case study covers: its period, or the years of its results ------------------
 
@@ -284,7 +295,17 @@ class Facet:
         return [option for option in self.options if option.selected]
 
 
-FACETS = ("sector", "theme", "practice", "type", "region", "indicator", "direction", "evidence")
+FACETS = (
+    "sector",
+    "theme",
+    "practice",
+    "type",
+    "region",
+    "indicator",
+    "direction",
+    "strength",
+    "evidence",
+)
 # A facet with more options than this shows the ones with the most results (and any chosen):
 # thousands of checkboxes help no one, on a phone or a screen reader least of all.
 MOST_OPTIONS = 30

@@ -65,10 +65,65 @@ BEFORE_AFTER_IN_WORDS = Criterion(0, "A change described in words, without the f
 INFERRED = Criterion(-1, "Inferred by Casebase's editors: the source does not give the figure.")
 GIVEN = Criterion(0, "Given by the source.")
 
+# What each grade typically means for a reader, for the method page.
+MEANINGS = {
+    Strength.STRONG: "Measured by a body with no stake in the story, before and after with "
+    "both years, or over several measurements.",
+    Strength.MODERATE: "Measured independently but with a gap (a year missing, or a position "
+    "among peers rather than a change), or the organisation's own dated figures.",
+    Strength.LIMITED: "One independent measurement with nothing to compare it with, or the "
+    "organisation's own figures without dates.",
+    Strength.VERY_LIMITED: "The organisation's or the report's own word, with no figures a "
+    "reader could check.",
+}
+
 # The fewest points each grade needs, strongest first; fewer than the last is very limited.
 THRESHOLDS = [(5, Strength.STRONG), (4, Strength.MODERATE), (2, Strength.LIMITED)]
 LOWEST = Strength.VERY_LIMITED
 MOST_POINTS = max(c.points for c in WHO_MEASURED.values()) + max(c.points for c in DESIGNS.values())
+
+
+def thresholds() -> list[tuple[str, Strength, str]]:
+    """Every grade with its points in words ("2 or 3") and what it means, strongest first."""
+    rows, most = [], MOST_POINTS
+    for least, grade in THRESHOLDS:
+        rows.append((_span(least, most), grade, MEANINGS[grade]))
+        most = least - 1
+    return [*rows, (f"{most} or fewer", LOWEST, MEANINGS[LOWEST])]
+
+
+def _span(least: int, most: int) -> str:
+    if least == most:
+        return str(least)
+    return f"{least} or {most}" if most == least + 1 else f"{least} to {most}"
+
+
+def design_rows() -> list[tuple[str, Criterion]]:
+    """How it was measured, for the method page: each design with its points, a before and
+    after in its three forms."""
+    from casebase.content.models import Outcome  # the models import this module
+
+    labels = dict(Outcome.Design.choices)
+    rows = []
+    for value, criterion in DESIGNS.items():
+        rows.append((labels[value], criterion))
+        if value == "before_after":
+            rows += [
+                (labels[value], BEFORE_AFTER_WITHOUT_YEARS),
+                (labels[value], BEFORE_AFTER_IN_WORDS),
+            ]
+    return rows
+
+
+# The grades as readers choose them in the catalogue's URLs (strength=strong), strongest first.
+SLUGS = {grade: grade.label.lower().replace(" ", "-") for grade in reversed(Strength)}
+CHOICES = [(slug, grade.label) for grade, slug in SLUGS.items()]
+BY_SLUG = {slug: grade for grade, slug in SLUGS.items()}
+
+
+def anchor(grade: Strength) -> str:
+    """Where the method page explains a grade."""
+    return f"strength-{SLUGS[grade]}"
 
 
 def strength(points: int) -> Strength:

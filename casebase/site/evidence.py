@@ -10,6 +10,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from pyroaring import FrozenBitMap as Bits
 
+from casebase.content import grading
 from casebase.content.catalogue import EMPTY, CatalogueIndex
 from casebase.content.filters import Selection
 from casebase.content.models import Contribution, Indicator, Outcome, Practice, Sector
@@ -22,6 +23,7 @@ class Cell:
     count: int
     url: str
     label: str  # what the cell means, for screen readers: "Visible leadership in Healthcare"
+    evidence: str = ""  # its case studies' strongest evidence and explicit credits, in words
 
 
 @dataclass
@@ -79,20 +81,41 @@ def evidence_map(view: str, selection: Selection, params: QueryDict) -> Evidence
         )
         applied = selected & index.members("practice", practice.slug)
         cells = [
-            Cell(
-                count=applied.intersection_cardinality(column_members[column.key]),
+            cell(
+                index,
+                practice.slug,
+                applied & column_members[column.key],
                 url=catalogue_link(params, view, practice.slug, column.filters),
                 label=f"{practice.name}: {column.heading}",
             )
             for column in columns
         ]
-        total = Cell(
-            count=len(applied),
+        total = cell(
+            index,
+            practice.slug,
+            applied,
             url=catalogue_link(params, view, practice.slug, {}),
             label=f"{practice.name}: all",
         )
         group.rows.append(Row(practice, cells, total))
     return EvidenceMap(view=view, columns=columns, groups=list(groups.values()))
+
+
+def cell(index: CatalogueIndex, practice: str, members: Bits, url: str, label: str) -> Cell:
+    """A cell's count, and the evidence behind it in short: "2 strong, 1 limited; 1 credited
+    explicitly"."""
+    if not members:
+        return Cell(0, url, label)
+    strongest = ", ".join(
+        f"{count} {grade.label.lower()}"
+        for grade, found in index.best.items()
+        if (count := members.intersection_cardinality(found))
+    )
+    explicit = members.intersection_cardinality(
+        index.credits(practice, Contribution.Directness.EXPLICIT)
+    )
+    words = [strongest or "no measured result", f"{explicit} credited explicitly"]
+    return Cell(len(members), url, label, "; ".join(words))
 
 
 def column_choices(view: str) -> list[Column]:
@@ -128,11 +151,12 @@ def catalogue_link(
 @dataclass
 class Spread:
     """Of the organisations that applied a practice: how many reported each kind of result, by
-    how it was evidenced. An organisation counts once per cell, however many results it has."""
+    the strength of its evidence. An organisation counts once per cell, however many results it
+    has."""
 
     directions: list[tuple[str, str]]
-    evidence: list[tuple[str, str]]
-    counts: dict[tuple[str, str], int]
+    strengths: list[tuple[int, str]]  # strongest first
+    counts: dict[tuple[str, int], int]
     any_evidence: dict[str, int]
     without_result: int
     organisations: int
@@ -142,7 +166,7 @@ class Spread:
     credited_in_general: dict[str, int] = field(default_factory=dict)
 
     def row(self, direction: str) -> list[int]:
-        return [self.counts.get((direction, key), 0) for key, _ in self.evidence]
+        return [self.counts.get((direction, key), 0) for key, _ in self.strengths]
 
 
 def result_spread(
@@ -157,10 +181,9 @@ def result_spread(
         if (count := applied.intersection_cardinality(members))
     }
     with_result = Bits.union(EMPTY, *index.results.values())
-    used = {evidence for _, evidence in counts}
     return Spread(
         directions=list(Outcome.Direction.choices),
-        evidence=[(key, label) for key, label in Outcome.Evidence.choices if key in used],
+        strengths=[(grade, grade.label) for grade in grading.SLUGS],
         counts=counts,
         any_evidence={
             direction: applied.intersection_cardinality(index.members("direction", direction))
@@ -178,4 +201,123 @@ def result_spread(
             for (direction, directness), count in credited.items()
             if directness == Contribution.Directness.GENERAL
         },
+    )
+
+
+# --- A practice's evidence in plain words --------------------------------------------------
+
+# What a result of each direction is called in a sentence: "2 reported an improvement".
+DIRECTION_PHRASES = {
+    Outcome.Direction.IMPROVED: "an improvement",
+    Outcome.Direction.SUSTAINED: "a result sustained",
+    Outcome.Direction.DECLINED: "a decline",
+    Outcome.Direction.SNAPSHOT: "a single measurement",
+}
+
+
+@dataclass
+class EvidenceSummary:
+    """How much evidence stands behind a practice, over the case studies in `applied`: counts
+    only, and sentences built from them with no adjective the counts do not give."""
+
+    organisations: int
+    sectors: list[str]  # names, in the site's order
+    strongest: list[tuple[grading.Strength, int]]  # by their results' strongest evidence
+    with_results: int
+    directions: list[tuple[str, int]]  # organisations reporting a result of each direction
+    explicit: int  # organisations with a result the source credits to the practice explicitly
+    general: int  # the others with a result it credits to leadership in general
+
+    @property
+    def strongest_in_words(self) -> str:
+        """ "2 strong, 1 limited" """
+        return ", ".join(f"{count} {grade.label.lower()}" for grade, count in self.strongest)
+
+    def sentences(self, practice_name: str) -> list[str]:
+        if not self.organisations:
+            return [f"No published case study applies {practice_name.lower()} yet."]
+        n = self.organisations
+        said = [
+            f"Applied by {organisations(n)} in {len(self.sectors)} "
+            f"sector{plural(len(self.sectors))} ({', '.join(self.sectors).lower()})."
+        ]
+        if not self.with_results:
+            return [*said, "None of them reports a measured result."]
+        if self.with_results < n:
+            said.append(f"{self.with_results:,} of them report a measured result.")
+        said.append(
+            "Of those, "
+            + in_a_list(
+                f"{count:,} reported {DIRECTION_PHRASES[d]}"
+                if i == 0
+                else f"{count:,} {DIRECTION_PHRASES[d]}"
+                for i, (d, count) in enumerate(self.directions)
+            )
+            + " (an organisation can report several kinds)."
+        )
+        said.append(
+            f"The strongest evidence behind each organisation's results: {self.strongest_in_words}."
+        )
+        said.append(credits_sentence(practice_name, self.explicit, self.general))
+        return said
+
+
+def in_a_list(items) -> str:
+    """ "a, b and c" """
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def organisations(count: int) -> str:
+    return f"{count:,} organisation{plural(count)}"
+
+
+def plural(count: int) -> str:
+    return "" if count == 1 else "s"
+
+
+def credits_sentence(practice_name: str, explicit: int, general: int) -> str:
+    practice = practice_name.lower()
+    general_part = (
+        f"; at {organisations(general)} more it credits only leadership and management in general"
+        if general
+        else ""
+    )
+    if explicit:
+        return (
+            f"The source credits {practice} explicitly for results at "
+            f"{organisations(explicit)}{general_part}."
+        )
+    if general:
+        return (
+            f"The source credits {practice} explicitly for no result; at "
+            f"{organisations(general)} it credits only leadership and management in general."
+        )
+    return f"The source credits {practice} for none of their results."
+
+
+def evidence_summary(index: CatalogueIndex, practice: str, within: Bits | None = None):
+    """The evidence behind `practice` over the published case studies (or those `within`)."""
+    applied = index.members("practice", practice)
+    if within is not None:
+        applied &= within
+    explicit = applied & index.credits(practice, Contribution.Directness.EXPLICIT)
+    return EvidenceSummary(
+        organisations=len(applied),
+        sectors=[sector.label for sector in index.facets["sector"] if applied & sector.members],
+        strongest=[
+            (grade, count)
+            for grade, members in index.best.items()
+            if (count := applied.intersection_cardinality(members))
+        ],
+        with_results=applied.intersection_cardinality(Bits.union(EMPTY, *index.best.values())),
+        directions=[
+            (direction, count)
+            for direction, _ in Outcome.Direction.choices
+            if (count := applied.intersection_cardinality(index.members("direction", direction)))
+        ],
+        explicit=len(explicit),
+        general=len(
+            (applied & index.credits(practice, Contribution.Directness.GENERAL)) - explicit
+        ),
     )

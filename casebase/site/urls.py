@@ -26,6 +26,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("evidence-map/", views.EvidenceMapView.as_view(), name="evidence-map"),
+    path("about/evidence/", views.EvidenceMethodView.as_view(), name="evidence-method"),
     path("feeds/case-studies.atom", feeds.CaseStudyFeed(), name="feed"),
     path("feeds/practices/<slug:slug>.atom", feeds.PracticeFeed(), name="practice-feed"),
     path("feeds/sectors/<slug:slug>.atom", feeds.SectorFeed(), name="sector-feed"),

@@ -20,7 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.caching import cache_health
-from casebase.content import catalogue, search
+from casebase.content import catalogue, grading, search
 from casebase.content.filters import SORTS, CatalogueForm, Selection, facet_counts
 from casebase.content.models import (
     CaseStudy,
@@ -352,6 +352,7 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             page_obj=page,
             page_links=page_links(page, self.request.GET),
             spread=evidence.result_spread(index, applied, self.credited(index.token)),
+            summary=evidence.evidence_summary(index, self.object.slug),
             **kwargs,
         )
 
@@ -532,6 +533,68 @@ class EvidenceMapView(Breadcrumbs, TemplateView):
                 f"{form.fields[name].label}: {' '.join(errors)} It was ignored."
                 for name, errors in form.errors.items()
             ],
+            **kwargs,
+        )
+
+
+def worked_example() -> dict:
+    """A CQC rating before and after, with both years and then without the second: the method
+    page's example, scored by the method itself."""
+    who = grading.WHO_MEASURED["regulator"].points
+    dated = who + grading.DESIGNS["before_after"].points + grading.GIVEN.points
+    undated = who + grading.BEFORE_AFTER_WITHOUT_YEARS.points + grading.GIVEN.points
+    return {
+        "who": who,
+        "design": grading.DESIGNS["before_after"].points,
+        "dated": dated,
+        "dated_grade": grading.strength(dated).label.lower(),
+        "undated": undated,
+        "undated_grade": grading.strength(undated).label.lower(),
+    }
+
+
+class EvidenceMethodView(Breadcrumbs, TemplateView):
+    """How strength of evidence is graded, printed from the method's own tables
+    (casebase.content.grading), with how many published results each answer covers, and the
+    limits of what Casebase holds."""
+
+    template_name = "site/evidence_method.html"
+
+    def get_context_data(self, **kwargs):
+        counted = (
+            Outcome.objects.published()
+            .order_by()
+            .values_list("strength", "evidence", "direction")
+            .annotate(n=Count("pk"))
+        )
+        by = {"strength": defaultdict(int), "evidence": defaultdict(int), "direction": 0}
+        for strength, evidence_kind, direction, n in counted:
+            by["strength"][strength] += n
+            by["evidence"][evidence_kind] += n
+            if direction == Outcome.Direction.DECLINED:
+                by["direction"] += n
+        return super().get_context_data(
+            who=sorted(
+                (
+                    (label, grading.WHO_MEASURED[value], by["evidence"][value])
+                    for value, label in Outcome.Evidence.choices
+                ),
+                key=lambda row: -row[1].points,
+            ),
+            designs=grading.design_rows(),
+            grades=[
+                (grade, points, meaning, grading.anchor(grade), by["strength"][grade])
+                for points, grade, meaning in grading.thresholds()
+            ],
+            inferred=grading.INFERRED,
+            given=grading.GIVEN,
+            example=worked_example(),
+            results=sum(by["strength"].values()),
+            declined=by["direction"],
+            sources=Source.objects.published()
+            .filter(case_studies__status=Status.PUBLISHED)
+            .distinct()
+            .order_by("title"),
             **kwargs,
         )
 

@@ -21,12 +21,15 @@ PAGES = {
     "person": "/people/karen-james/",
     "evidence map": "/evidence-map/",
     "evidence map by area of results, filtered": "/evidence-map/?by=outcome&sector=healthcare",
+    "how we grade the evidence": "/about/evidence/",
+    "catalogue by strength of evidence": "/case-studies/?strength=strong&sort=evidence",
     "not found": "/no-such-page/",
 }
 CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
     pytest.param("/case-studies/leeds-teaching-hospitals/", NARROW, id="case study at 320px"),
     pytest.param("/evidence-map/", NARROW, id="evidence map at 320px"),
+    pytest.param("/about/evidence/", NARROW, id="how we grade the evidence at 320px"),
 ]
 
 

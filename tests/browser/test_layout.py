@@ -17,6 +17,7 @@ PAGES_WITH_TABLES = [
     "/sectors/healthcare/",
     "/case-studies/",
     "/case-studies/leeds-teaching-hospitals/",
+    "/about/evidence/",
 ]
 
 # For every table: how wide it is against the box it is shown in, and whether that box is a

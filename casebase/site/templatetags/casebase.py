@@ -1,11 +1,13 @@
 import json
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from django import template
+from django.urls import reverse
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from casebase.content import grading
 from casebase.content.models import Outcome, Role
 
 register = template.Library()
@@ -19,6 +21,17 @@ def thousands(number: int | Decimal) -> str:
     if isinstance(number, Decimal):
         return f"{number.normalize():,f}"
     return f"{number:,}"
+
+
+@register.filter
+def summary_sentences(summary, practice_name: str) -> list[str]:
+    return summary.sentences(practice_name)
+
+
+@register.filter
+def lowerfirst(text: str) -> str:
+    """A sentence continued after a colon: "An inspectorate judged it" as "an inspectorate…"."""
+    return text[:1].lower() + text[1:]
 
 
 @register.simple_tag
@@ -48,6 +61,33 @@ def as_reported(role: Role) -> str:
     if role.source.year:
         when = f"{when}, {role.source.year}"
     return when if role.is_current else f"former {when}"
+
+
+@register.simple_tag
+def strength_tag(outcome: Outcome) -> SafeString:
+    """A result's strength of evidence as words and four bars, the words linking to the method
+    that explains them. The bars repeat the words for the eye only: a screen reader hears
+    "Strong evidence" once, and no colour carries the grade."""
+    return strength_badge(outcome.strength)
+
+
+@cache
+def strength_badge(strength: int) -> SafeString:
+    grade = grading.Strength(strength)
+    bars = "".join(
+        f'<span class="cb-strength__bar{" cb-strength__bar--on" if i < grade else ""}"></span>'
+        for i in range(int(grading.Strength.STRONG))
+    )
+    return format_html(
+        '<span class="cb-strength cb-strength--{}"><span class="cb-strength__bars" '
+        'aria-hidden="true">{}</span> <a class="govuk-link cb-strength__words" href="{}#{}">'
+        "{} evidence</a></span>",
+        grade,
+        mark_safe(bars),  # built above from constants
+        reverse("evidence-method"),
+        grading.anchor(grade),
+        grade.label,
+    )
 
 
 DIRECTION_COLOURS = {
