@@ -225,6 +225,7 @@ def test_each_evidence_map_cell_says_the_evidence_behind_its_count(client):
     page = text(client.get("/evidence-map/").content.decode())
     assert "Strongest evidence:" in page
     assert "credited explicitly" in page
+    assert "0 credited explicitly" not in page  # said only where there are some
 
 
 def test_a_practice_nobody_applied_says_so(client):

@@ -103,7 +103,7 @@ def evidence_map(view: str, selection: Selection, params: QueryDict) -> Evidence
 
 def cell(index: CatalogueIndex, practice: str, members: Bits, url: str, label: str) -> Cell:
     """A cell's count, and the evidence behind it in short: "2 strong, 1 limited; 1 credited
-    explicitly"."""
+    explicitly" (the credits only where there are some, to keep a phone's column short)."""
     if not members:
         return Cell(0, url, label)
     strongest = ", ".join(
@@ -114,7 +114,9 @@ def cell(index: CatalogueIndex, practice: str, members: Bits, url: str, label: s
     explicit = members.intersection_cardinality(
         index.credits(practice, Contribution.Directness.EXPLICIT)
     )
-    words = [strongest or "no measured result", f"{explicit} credited explicitly"]
+    words = [strongest or "no measured result"]
+    if explicit:
+        words.append(f"{explicit} credited explicitly")
     return Cell(len(members), url, label, "; ".join(words))
 
 
