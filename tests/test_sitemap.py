@@ -14,7 +14,7 @@ from casebase.site.sitemaps import SITEMAPS, CasebaseSitemap
 pytestmark = pytest.mark.django_db
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-PAGES = {"/", "/case-studies/", "/practices/", "/evidence-map/"}
+PAGES = {"/", "/case-studies/", "/practices/", "/evidence-map/", "/about/evidence/"}
 
 
 def path(url: str) -> str:
