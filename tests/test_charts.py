@@ -307,7 +307,7 @@ def test_the_case_study_page_draws_the_cqc_series_once(client):
     titles = re.findall(r'<title id="outcome-[^"]+-chart-title">([^<]*)</title>', page)
     assert titles == [
         "CQC overall rating, 2014 to 2018",
-        "Standing among NHS employers (NHS staff survey), before and after",
+        "Standing among NHS employers, before and after",
     ]
     assert '<dt class="govuk-summary-list__key">2018</dt>' in page
 

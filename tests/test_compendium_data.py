@@ -337,3 +337,26 @@ def test_everything_shipped_is_published():
     for model in apps.get_app_config("content").get_models():
         if issubclass(model, Publishable):
             assert not model.objects.exclude(status=Status.PUBLISHED).exists(), model.__name__
+
+
+def test_every_result_has_a_label_of_its_own_within_its_case_study():
+    # Issue 15, item 6: four North Staffordshire results all read "Service performance".
+    for study in CaseStudy.objects.published():
+        labels = [o.label.strip() for o in Outcome.objects.published().filter(case_study=study)]
+        assert all(labels), f"{study.slug}: a result without a label"
+        assert len(set(labels)) == len(labels), f"{study.slug}: {sorted(labels)}"
+
+
+def test_the_north_staffordshire_service_results_are_told_apart():
+    labels = set(
+        Outcome.objects.filter(
+            case_study__slug="north-staffordshire-combined-healthcare",
+            indicator__slug="service-performance",
+        ).values_list("label", flat=True)
+    )
+    assert labels == {
+        "Autism and ADHD assessment waits",
+        "Community hubs",
+        "Immunisation and screening take-up",
+        "GPs available to see patients",
+    }
