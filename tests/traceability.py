@@ -28,6 +28,8 @@ VERBATIM = {
     "recommendations": ["title", "body"],
     "testimonials": ["text"],
 }
+# Lists of strings copied verbatim, each entry on its own: the names a case study's story gives.
+VERBATIM_LISTS = ("named_in_story",)
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u2013": "-"})
 
@@ -48,6 +50,10 @@ def verbatim_fields(data: dict, section: str = "") -> Iterator[tuple[str, str]]:
     """Yield (where, text) for every verbatim field, however deeply nested."""
     for key, value in data.items():
         if not isinstance(value, list):
+            continue
+        if key in VERBATIM_LISTS:
+            for index, entry in enumerate(value):
+                yield f"{section}{key}[{index}]", entry
             continue
         for index, item in enumerate(value):
             if not isinstance(item, dict):

@@ -3,8 +3,9 @@
 `refresh()` rewrites the search documents of the case studies an edit touched; `matching()`
 narrows a case-study queryset to a query and ranks it; `highlights()` gives the passage that
 matched, with the matched words marked. Both backends take the same plain-words query: every word
-must match (stemmed), and a case study's title and names weigh most, then its practices, then the
-rest of its story.
+must match (stemmed), and a case study's title and names (its organisation's and people's, and the
+programmes, places and bodies its story names) weigh most, then its practices, then the rest of
+its story.
 """
 
 import hashlib
@@ -94,6 +95,9 @@ def document_for(study: CaseStudy) -> SearchDocument:
         names=lines(
             organisation.name,
             *organisation.alias_list,
+            # Its own programmes and slogans, and the places and bodies it names, weigh like
+            # its names: searching "The Leeds Way" finds Leeds first.
+            study.named_in_story,
             *(person.name for person in people),
             *(alias for person in people for alias in person.alias_list),
         ),
