@@ -73,6 +73,10 @@ def test_the_database_grades_every_combination_as_the_method_explains_it(case_st
         ({"baseline": "Requires improvement", "baseline_year": 2014, "inferred": True}, 2),
         # One inspection, nothing to compare it with.
         ({"direction": "snapshot", "design": "snapshot"}, 2),
+        # "Consistently good" over several inspections, from the first year to the last...
+        ({"design": "trend", "baseline": "Good", "baseline_year": 2015, "result_year": 2019}, 4),
+        # ...and without the years (Oakwood Surgery's): a trend nobody can place or check.
+        ({"design": "trend", "baseline": "Good"}, 3),
     ],
 )
 def test_a_regulators_grades(case_study, cqc, fields, expected):

@@ -28,7 +28,7 @@ def test_search_finds_a_practice_by_its_name_and_stems_words():
         ("LTHT", "leeds-teaching-hospitals"),  # an organisation's alias
         ("Kath Gaskell", "tameside-and-glossop"),  # a person's alias
         ("Stayner", "north-staffordshire-combined-healthcare"),  # the source's misspelling
-        ("freedom in a box", "exeter-college"),  # a practice's synonym and a quote
+        ("freedom in a box", "exeter-college"),  # a term its story names, and a quote
         ("golden thread", "tameside-and-glossop"),
     ],
 )

@@ -691,6 +691,7 @@ class CaseStudyAdmin(PublishableAdmin):
         "people__aliases",
         "practices__name",
         "practices__synonyms",
+        "named_in_story",
     )
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("organisation", "source")
@@ -701,7 +702,7 @@ class CaseStudyAdmin(PublishableAdmin):
             {"fields": ("source", "source_section", ("source_page_first", "source_page_last"))},
         ),
         ("Period", {"fields": (("period_start", "period_end"), "period_label")}),
-        ("Story", {"fields": ("context", "summary")}),
+        ("Story", {"fields": ("context", "summary", "named_in_story")}),
         ("History", {"fields": PublishableAdmin.readonly_fields, "classes": ("collapse",)}),
     )
     inlines = [

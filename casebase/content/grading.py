@@ -50,16 +50,18 @@ WHO_MEASURED = {
 }
 
 # How it was measured: `Outcome.design`. A before and after scores in full only with both
-# figures and both years: a change with no dates cannot be set against anything else.
+# figures and both years, a trend only with its first and last years: a change with no dates
+# cannot be set against anything else.
 DESIGNS = {
     "before_after": Criterion(3, "Before and after, with both figures and both years."),
-    "trend": Criterion(3, "A trend over several measurements."),
+    "trend": Criterion(3, "A trend over several measurements, with its first and last years."),
     "peers": Criterion(2, "Compared with peers: a ranking or a position among similar bodies."),
     "national": Criterion(2, "Compared with a national figure or average."),
     "snapshot": Criterion(0, "A single measurement: nothing to compare it with."),
 }
 BEFORE_AFTER_WITHOUT_YEARS = Criterion(1, "Before and after, with both figures but a year missing.")
 BEFORE_AFTER_IN_WORDS = Criterion(0, "A change described in words, without the figures.")
+TREND_WITHOUT_YEARS = Criterion(1, "A trend over several measurements, its years not given.")
 
 # Whether the figure is in the source: an editor's inference costs a point.
 INFERRED = Criterion(-1, "Inferred by Casebase's editors: the source does not give the figure.")
@@ -100,7 +102,7 @@ def _span(least: int, most: int) -> str:
 
 def design_rows() -> list[tuple[str, Criterion]]:
     """How it was measured, for the method page: each design with its points, a before and
-    after in its three forms."""
+    after in its three forms and a trend in its two."""
     from casebase.content.models import Outcome  # the models import this module
 
     labels = dict(Outcome.Design.choices)
@@ -112,6 +114,8 @@ def design_rows() -> list[tuple[str, Criterion]]:
                 (labels[value], BEFORE_AFTER_WITHOUT_YEARS),
                 (labels[value], BEFORE_AFTER_IN_WORDS),
             ]
+        elif value == "trend":
+            rows.append((labels[value], TREND_WITHOUT_YEARS))
     return rows
 
 
@@ -143,6 +147,8 @@ class Grade:
 
 
 def design_criterion(design: str, *, both_ends: bool, both_years: bool) -> Criterion:
+    if design == "trend":
+        return DESIGNS[design] if both_years else TREND_WITHOUT_YEARS
     if design != "before_after":
         return DESIGNS[design]
     if not both_ends:
@@ -189,10 +195,12 @@ def _design_points() -> models.Case:
         ),
         models.When(before_after & HAS_BOTH_ENDS, then=Value(BEFORE_AFTER_WITHOUT_YEARS.points)),
         models.When(before_after, then=Value(BEFORE_AFTER_IN_WORDS.points)),
+        models.When(Q(design="trend") & HAS_BOTH_YEARS, then=Value(DESIGNS["trend"].points)),
+        models.When(design="trend", then=Value(TREND_WITHOUT_YEARS.points)),
         *(
             models.When(design=value, then=Value(c.points))
             for value, c in DESIGNS.items()
-            if value != "before_after"
+            if value not in ("before_after", "trend")
         ),
         default=Value(0),
         output_field=models.IntegerField(),
