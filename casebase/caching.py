@@ -44,13 +44,6 @@ CSP_HEADER = "Content-Security-Policy"
 UNCACHEABLE = {"private", "no-store", "no-cache"}
 
 
-def content_changed(**signal_kwargs) -> None:
-    """Signal receiver, and the call for changes that send no signal (`QuerySet.update()`): a
-    new content version within the change's transaction. The catalogue index and every cached
-    page follow it once the change commits; before, readers see the old version."""
-    ContentVersion.bump()
-
-
 def cache_health() -> str:
     """ "ok", or what is wrong with the shared cache, for /healthz. Asks Redis itself: the cache
     backend would answer a failed write with silence."""

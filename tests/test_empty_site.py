@@ -14,8 +14,8 @@ import pytest
 from django.apps import apps
 from reversion.models import Revision
 
-from casebase.caching import content_changed
 from casebase.content import catalogue, search
+from casebase.content.changes import content_changed
 from casebase.content.filters import FACETS
 from casebase.content.models import ContentVersion, Publishable, Status
 
@@ -158,7 +158,7 @@ def expectations(*, sectors: int) -> dict[str, int]:
 
 def test_the_index_of_nothing_published_has_every_facet_with_no_options():
     everything_a_draft()
-    index = catalogue.build(ContentVersion.current())
+    index = catalogue.build(ContentVersion.current(), 0)
     assert len(index.all) == 0
     assert all(index.facets[name] == [] for name in FACETS)
     assert index.labels["sector"]  # every option a reader may choose is still known

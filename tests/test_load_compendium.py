@@ -12,6 +12,7 @@ from django.db.models import ProtectedError
 from casebase.content.compendium import DATA_DIR, load_compendium
 from casebase.content.models import (
     CaseStudy,
+    ContentChange,
     ContentVersion,
     Finding,
     Practice,
@@ -47,7 +48,7 @@ def row_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
         for model in apps.get_app_config("content").get_models()
-        if model not in (SearchDocument, ContentVersion)
+        if model not in (SearchDocument, ContentVersion, ContentChange)
     }
 
 

@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from casebase.caching import content_changed
 from casebase.content import conflicts, search
+from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,

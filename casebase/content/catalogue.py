@@ -9,24 +9,30 @@ those sets, a facet count is the size of an intersection, and a page of results 
 one: microseconds, with no query, however large the catalogue.
 
 The index is built from the database in a few queries and kept in memory, keyed by the content
-version (`ContentVersion`), which every change to content replaces inside its own transaction:
-the first request after a change rebuilds it, and no request ever counts from stale content.
-Views then fetch the page's rows by id from published() querysets, as everywhere else.
+version (`ContentVersion`), which every change to content replaces inside its own transaction,
+logging the case studies it may move (`ContentChange`). After a change the index catches up in
+place, re-reading only those case studies; a change that may move any of them rebuilds it. No
+request ever counts from stale content. Views then fetch the page's rows by id from
+published() querysets, as everywhere else.
 """
 
+import bisect
 import gc
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Hashable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Aggregate, Count, Max, Min, TextField
+from django.db import connection
+from django.db.models import Aggregate, Count, Max, Min, Q, TextField
 from pyroaring import FrozenBitMap as Bits
 
 from casebase.content import grading
 from casebase.content.models import (
     CaseStudy,
+    ContentChange,
     ContentVersion,
     Contribution,
     Indicator,
@@ -60,6 +66,14 @@ def bits(positions: Iterable[int]) -> Bits:
 # Facets with one value per case study (its organisation's): counted in one pass over the
 # selection, however many values they have (regions run to thousands).
 SINGLE_VALUED = ("sector", "type", "region")
+FACET_NAMES = (
+    *SINGLE_VALUED,
+    *("practice", "theme", "indicator", "direction", "evidence", "strength"),
+)
+# Numbers kept per position, for the orders (0: none).
+COLUMNS = ("start", "end", "outcomes", "strongest")
+
+Sets = dict[str, dict[Hashable, Bits]]  # family -> key -> the positions that have it
 
 
 @dataclass(frozen=True)
@@ -71,51 +85,74 @@ class Value:
     members: Bits
 
 
-@dataclass
+@dataclass(frozen=True)
 class Ordering:
-    """Another order of the catalogue: `order[i]` is the position at place i, `place[p]` the
-    place of position p."""
+    """An order of the catalogue: `order[i]` is the position at place i, `place[p]` the place
+    of position p (-1: not in the catalogue)."""
 
-    order: list[int]
-    place: list[int]
+    order: np.ndarray
+    place: np.ndarray
+    ascending: bool  # the order is the positions' own: a slice of a set is a slice of it
 
     @classmethod
-    def by(cls, key: Callable[[int], tuple], size: int) -> "Ordering":
-        order = sorted(range(size), key=key)
-        place = [0] * size
-        for i, position in enumerate(order):
-            place[position] = i
-        return cls(order, place)
+    def of(cls, order: np.ndarray, size: int) -> "Ordering":
+        order = np.asarray(order, dtype=np.int64)
+        place = np.full(size, -1, dtype=np.int64)
+        place[order] = np.arange(len(order))
+        return cls(order, place, bool(np.all(order[1:] > order[:-1])))
 
     def slice(self, members: Bits, start: int, stop: int) -> list[int]:
-        """Positions of `members` from place `start` to `stop` in this order."""
-        places = bits(map(self.place.__getitem__, members))
-        return [self.order[i] for i in places[start:stop]]
+        """Positions of `members` from place `start` to `stop` in this order: the first `stop`
+        places are picked (a partition) and only those sorted."""
+        if self.ascending:
+            return list(members[start:stop])
+        if stop <= start or not members:
+            return []
+        places = self.place[as_array(members)]
+        if stop < len(places):
+            places = np.partition(places, stop - 1)[:stop]
+        places.sort()
+        return self.order[places[start:stop]].tolist()
 
 
 @dataclass
 class CatalogueIndex:
     token: str | None
-    ids: list[int]  # position -> case study id
-    facets: dict[str, list[Value]]  # in the order readers see the options
+    seq: int  # the last change to content it includes (ContentVersion.seq)
+    ids: list[int | None]  # position -> case study id (None: withdrawn or deleted since)
+    positions: dict[int, int]  # case study id -> position, published ones only
+    all: Bits
+    sets: Sets
     # Every option a reader may choose, with its label, whether or not a case study has it.
-    labels: dict[str, dict[str, str]]
-    since: list[tuple[int, Bits]]  # (latest year a case study covers, who), ascending
-    until: list[tuple[int, Bits]]  # (earliest year it covers, who), ascending
-    results: dict[tuple[str, int], Bits]  # (direction, strength) of a published outcome
-    best: dict[int, Bits]  # by the strongest evidence of any of their published results
-    credited: dict[tuple[str, str], Bits]  # (practice, directness) of a published credit
-    areas: dict[str, Bits]  # area of results of a published outcome
-    orderings: dict[str, Ordering]
-    positions: dict[int, int] = field(init=False)
-    all: Bits = field(init=False)
+    options: dict[str, list[tuple[str, str]]]
+    columns: dict[str, np.ndarray]  # COLUMNS, by position
+    orderings: dict[str, Ordering]  # by the name of the sort
+    facets: dict[str, list[Value]] = field(init=False)  # in the order readers see the options
+    labels: dict[str, dict[str, str]] = field(init=False)
+    since: list[tuple[int, Bits]] = field(init=False)  # (latest year it covers, who), ascending
+    until: list[tuple[int, Bits]] = field(init=False)  # (earliest year it covers, who)
+    results: dict[tuple[str, int], Bits] = field(init=False)  # (direction, strength) of a result
+    best: dict[int, Bits] = field(init=False)  # by the strongest evidence of any of their results
+    credited: dict[tuple[str, str], Bits] = field(init=False)  # (practice, directness) of a credit
+    areas: dict[str, Bits] = field(init=False)  # area of results of a published outcome
     totals: dict[str, np.ndarray] = field(init=False)  # each facet value's number of members
     owners: dict[str, np.ndarray] = field(init=False)  # SINGLE_VALUED: position -> value index
     searches: dict[tuple[str, ...], "SearchResult"] = field(init=False, default_factory=dict)
 
     def __post_init__(self):
-        self.positions = {pk: position for position, pk in enumerate(self.ids)}
-        self.all = Bits(range(len(self.ids)))
+        sets = self.sets
+        self.facets = {
+            name: [
+                Value(value, label, sets[name][value])
+                for value, label in self.options[name]
+                if value and value in sets[name]
+            ]
+            for name in FACET_NAMES
+        }
+        self.labels = {name: dict(choices) for name, choices in self.options.items()}
+        self.since, self.until = (sorted(sets[name].items()) for name in ("since", "until"))
+        self.results, self.credited, self.areas = sets["results"], sets["credited"], sets["areas"]
+        self.best = {grade: sets["best"].get(grade, EMPTY) for grade in grading.SLUGS}
         self._numbers = {
             name: {value.value: number for number, value in enumerate(values)}
             for name, values in self.facets.items()
@@ -177,6 +214,9 @@ class CatalogueIndex:
     def id_at(self, positions: Iterable[int]) -> list[int]:
         return [self.ids[position] for position in positions]
 
+    def in_catalogue_order(self, members: Bits, start: int, stop: int) -> list[int]:
+        return self.orderings["organisation"].slice(members, start, stop)
+
     def related(
         self, position: int | None, practices: list[str], limit: int
     ) -> list[tuple[int, int]]:
@@ -199,7 +239,8 @@ class CatalogueIndex:
             exactly = others
             for i, plane in enumerate(planes):
                 exactly = exactly & plane if shared >> i & 1 else exactly - plane
-            found += [(other, shared) for other in exactly[: limit - len(found)]]
+            taken = self.in_catalogue_order(exactly, 0, limit - len(found))
+            found += [(other, shared) for other in taken]
             if len(found) == limit:
                 break
         return found
@@ -248,13 +289,13 @@ def search(index: CatalogueIndex, query: str) -> SearchResult:
     key = tuple(search_words(query))
     found = index.searches.pop(key, None)
     if found is None:
-        positions = index.positions
+        positions, place = index.positions, index.orderings["organisation"].place
         scored = sorted(
-            (-rank, position)
+            (-rank, place[position], position)
             for pk, rank in ranked_matches(query)
             if (position := positions.get(pk)) is not None
         )
-        by_relevance = [position for _, position in scored]
+        by_relevance = [position for *_, position in scored]
         found = SearchResult(bits(by_relevance), by_relevance)
     index.searches[key] = found  # most recent last
     while len(index.searches) > KEPT_SEARCHES:
@@ -268,19 +309,46 @@ _latest: CatalogueIndex | None = None
 
 
 def current() -> CatalogueIndex:
-    """The index of the content as it is now: one query when nothing changed."""
+    """The index of the content as it is now: one query when nothing changed. After a change,
+    the index catches up by re-reading only the case studies the log of changes names (a few
+    queries, milliseconds at any size); after a change that may move any of them (a practice
+    renamed, a source withdrawn) or one the log no longer holds, it is built afresh."""
     global _latest
-    token = ContentVersion.current()
-    if _latest is not None and token is not None and _latest.token == token:
-        return _latest
-    # The token is read before building: a change committed meanwhile gives a new token, and
-    # the next request rebuilds.
-    index = build(token)
-    if token is not None:
-        _latest = index
-        if settings.FREEZE_AFTER_INDEX_BUILD:
-            keep_out_of_collections()
+    version = ContentVersion.read()
+    if version is None:  # no version row (a flushed database): nothing to key it by
+        return build(None, 0)
+    latest = _latest
+    if latest is not None and latest.token == version[0]:
+        return latest
+    with snapshot():
+        token, seq = ContentVersion.read()
+        changes = ContentChange.since(latest.seq, latest.token) if latest is not None else None
+        if changes is None or any(ids is None for _, ids in changes):
+            index = build(token, seq)
+            if settings.FREEZE_AFTER_INDEX_BUILD:
+                keep_out_of_collections()
+        else:
+            index = updated(latest, {pk for _, ids in changes for pk in ids}, token, seq)
+    _latest = index
     return index
+
+
+@contextmanager
+def snapshot():
+    """Reads within see one committed state of the database, so the index is the content at
+    one change of the log, however many queries make it. A read-only transaction of its own:
+    Django's (BEGIN IMMEDIATE on SQLite) would take the write lock and hold up editors."""
+    if connection.in_atomic_block:  # already one transaction (a test, a command)
+        yield
+        return
+    begin = {"postgresql": "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"}
+    with connection.cursor() as cursor:
+        cursor.execute(begin.get(connection.vendor, "BEGIN DEFERRED"))
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ROLLBACK")
 
 
 def keep_out_of_collections() -> None:
@@ -307,11 +375,14 @@ class IdList(Aggregate):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-def build(token: str | None) -> CatalogueIndex:
-    studies = list(
-        CaseStudy.objects.published()
-        .order_by("organisation__name", "title", "pk")
-        .values_list(
+def published_studies(only: set[int] | None = None) -> list[tuple]:
+    """(id, sector, type, region, start, end) of the published case studies (of `only`), in
+    catalogue order: organisation A to Z, then title."""
+    studies = CaseStudy.objects.published()
+    if only is not None:
+        studies = studies.filter(pk__in=only)
+    return list(
+        studies.order_by(*CATALOGUE_ORDER).values_list(
             "pk",
             "organisation__type__sector__slug",
             "organisation__type__slug",
@@ -320,29 +391,123 @@ def build(token: str | None) -> CatalogueIndex:
             "period_end",
         )
     )
+
+
+CATALOGUE_ORDER = ("organisation__name", "title", "pk")
+
+
+def build(token: str | None, seq: int) -> CatalogueIndex:
+    """The index of every published case study, positions in catalogue order."""
+    studies = published_studies()
     ids = [row[0] for row in studies]
-    position_of = {pk: position for position, pk in enumerate(ids)}
-    published = Bits(ids)
+    positions = {pk: position for position, pk in enumerate(ids)}
+    sets, columns = gather(studies, positions, size=len(ids))
+    return CatalogueIndex(
+        token=token,
+        seq=seq,
+        ids=ids,
+        positions=positions,
+        all=Bits(range(len(ids))),
+        sets=sets,
+        options=facet_options(sets["region"]),
+        columns=columns,
+        orderings=orderings(Ordering.of(np.arange(len(ids)), len(ids)), columns),
+    )
+
+
+def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> CatalogueIndex:
+    """The index with the entries of the `changed` case studies read again: each keeps its
+    position, a newly published one takes the next, an unpublished one leaves its own empty.
+    The index itself is left as it is, for the requests still reading it."""
+    studies = published_studies(only=changed)
+    ids, positions = index.ids.copy(), index.positions.copy()
+    touched = [positions[pk] for pk in changed if pk in positions]
+    for pk in changed.difference(row[0] for row in studies) & positions.keys():
+        ids[positions.pop(pk)] = None
+    for pk, *_ in studies:
+        if pk not in positions:
+            positions[pk] = len(ids)
+            ids.append(pk)
+    mine = {pk: positions[pk] for pk, *_ in studies}
+    sets, columns = gather(studies, mine, size=len(ids), only=changed)
+    stale = bits(touched)
+    for name, column in index.columns.items():
+        kept = np.zeros(len(ids), dtype=column.dtype)
+        kept[: len(column)] = column
+        kept[touched] = 0
+        kept[list(mine.values())] = columns[name][list(mine.values())]
+        columns[name] = kept
+    sets = {family: merged(index.sets[family], stale, sets[family]) for family in index.sets}
+    organisation = index.orderings["organisation"]
+    order = organisation.order[~np.isin(organisation.order, touched)]
+    for place, position in sorted((catalogue_place(pk), mine[pk]) for pk in mine):
+        order = np.insert(order, place, position)
+    options = index.options | {"region": [(region, region) for region in sorted(sets["region"])]}
+    return CatalogueIndex(
+        token=token,
+        seq=seq,
+        ids=ids,
+        positions=positions,
+        all=(index.all - stale) | bits(mine.values()),
+        sets=sets,
+        options=options,
+        columns=columns,
+        orderings=orderings(Ordering.of(order, len(ids)), columns, index.orderings, touched, mine),
+    )
+
+
+def merged(old: dict[Hashable, Bits], stale: Bits, new: dict[Hashable, Bits]) -> dict:
+    """A family of sets with the `stale` positions taken out and the `new` sets added; a key
+    left with no position goes, as a fresh build would not have it."""
+    result = {}
+    for key, members in old.items():
+        if key in new or members.intersect(stale):
+            members = (members - stale) | new.get(key, EMPTY)
+        if members:
+            result[key] = members
+    return result | {key: found for key, found in new.items() if key not in old}
+
+
+def catalogue_place(pk: int) -> int:
+    """How many published case studies come before this one in catalogue order: its place,
+    as the database orders them (a collation Python would not reproduce)."""
+    name, title = CaseStudy.objects.values_list("organisation__name", "title").get(pk=pk)
+    before = (
+        Q(organisation__name__lt=name)
+        | Q(organisation__name=name, title__lt=title)
+        | Q(organisation__name=name, title=title, pk__lt=pk)
+    )
+    return CaseStudy.objects.published().filter(before).count()
+
+
+def gather(
+    studies: list[tuple], position_of: dict[int, int], size: int, only: set[int] | None = None
+) -> tuple[Sets, dict[str, np.ndarray]]:
+    """Every family of sets, and the columns, of the `studies` at their positions: all of the
+    published case studies for a build, the `only` ones changed for an update."""
+    published = Bits(position_of)
+    within = {} if only is None else {"case_study__in": only}
 
     def positions(id_list: str) -> Bits:
         """Positions of the published case studies among comma-separated ids."""
         return bits(map(position_of.__getitem__, Bits(map(int, id_list.split(","))) & published))
 
-    # Each facet present with no values too: a site with nothing published has no regions.
+    sets: Sets = {name: {} for name in (*FACET_NAMES, *FAMILIES)}
+    columns = {name: np.zeros(size, dtype=np.int32) for name in COLUMNS}
     members: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in SINGLE_VALUED}
     earliest: dict[int, int] = {}
     latest: dict[int, int] = {}
-    for position, (_, sector, kind, region, start, end) in enumerate(studies):
+    for pk, sector, kind, region, start, end in studies:
+        position = position_of[pk]
         members["sector"][sector].append(position)
         members["type"][kind].append(position)
         members["region"][region].append(position)
+        columns["start"][position], columns["end"][position] = start or 0, end or 0
         if start is not None or end is not None:
             earliest[position] = start if start is not None else end
             latest[position] = end if end is not None else NO_END
-    sets: dict[str, dict[str, Bits]] = {
-        name: {value: bits(found) for value, found in values.items()}
-        for name, values in members.items()
-    }
+    for name, values in members.items():
+        sets[name] = {value: bits(found) for value, found in values.items()}
 
     # Published applications of published practices, whose case study is published (by
     # `positions`): what PracticeApplication.objects.published() selects, without its joins.
@@ -351,7 +516,7 @@ def build(token: str | None) -> CatalogueIndex:
     sets["practice"] = {
         practices[practice]: positions(id_list)
         for practice, id_list in PracticeApplication.objects.filter(
-            status=Status.PUBLISHED, practice__in=practices
+            status=Status.PUBLISHED, practice__in=practices, **within
         )
         .order_by()
         .values("practice")
@@ -363,7 +528,9 @@ def build(token: str | None) -> CatalogueIndex:
     )
 
     # Published outcomes (with a published source), grouped by everything the index needs.
-    outcomes = Outcome.objects.filter(status=Status.PUBLISHED, source__status=Status.PUBLISHED)
+    outcomes = Outcome.objects.filter(
+        status=Status.PUBLISHED, source__status=Status.PUBLISHED, **within
+    )
     grouped_by = ("indicator__slug", "indicator__area", "direction", "evidence", "strength")
     groups = [
         (*group, positions(id_list))
@@ -376,11 +543,15 @@ def build(token: str | None) -> CatalogueIndex:
     sets["direction"] = unions((group[2], group[5]) for group in groups)
     sets["evidence"] = unions((group[3], group[5]) for group in groups)
     sets["strength"] = unions((grading.SLUGS[group[4]], group[5]) for group in groups)
-    strongest = np.zeros(len(ids), dtype=np.int8)  # 0: no published result
+    sets["results"] = unions(((group[2], group[4]), group[5]) for group in groups)
+    sets["areas"] = unions((group[1], group[5]) for group in groups)
+    strongest = columns["strongest"]  # 0: no published result
     for *_, strength, found in groups:
         where = as_array(found)
         strongest[where] = np.maximum(strongest[where], strength)
-    outcome_counts = [0] * len(ids)
+    for grade in grading.SLUGS:
+        if found := np.flatnonzero(strongest == grade).tolist():
+            sets["best"][grade] = bits(found)
     for case_study, count, *years in (
         outcomes.order_by()
         .values("case_study")
@@ -396,47 +567,36 @@ def build(token: str | None) -> CatalogueIndex:
         position = position_of.get(case_study)
         if position is None:
             continue
-        outcome_counts[position] = count
+        columns["outcomes"][position] = count
         for year in filter(None, years):
             earliest[position] = min(year, earliest.get(position, year))
             latest[position] = max(year, latest.get(position, year))
+    sets["since"], sets["until"] = by_year(latest), by_year(earliest)
 
     # Published credits: a published application's practice, for a published result.
-    credited = {
+    sets["credited"] = {
         (practices[practice], directness): positions(id_list)
         for practice, directness, id_list in Contribution.objects.filter(
             application__status=Status.PUBLISHED,
             application__practice__in=practices,
             outcome__status=Status.PUBLISHED,
             outcome__source__status=Status.PUBLISHED,
+            **within,
         )
         .order_by()
         .values("application__practice", "directness")
         .annotate(ids=IdList("case_study"))
         .values_list("application__practice", "directness", "ids")
     }
+    # Only keys someone has: ids of unpublished case studies leave some sets empty.
+    return {
+        family: {key: found for key, found in keyed.items() if found}
+        for family, keyed in sets.items()
+    }, columns
 
-    options = facet_options(sets["region"])
-    return CatalogueIndex(
-        token=token,
-        ids=ids,
-        facets={
-            name: [
-                Value(value, label, sets[name][value])
-                for value, label in choices
-                if value and value in sets[name]
-            ]
-            for name, choices in options.items()
-        },
-        labels={name: dict(choices) for name, choices in options.items()},
-        since=by_year(latest),
-        until=by_year(earliest),
-        results=unions(((group[2], group[4]), group[5]) for group in groups),
-        best={grade: bits(np.flatnonzero(strongest == grade).tolist()) for grade in grading.SLUGS},
-        credited=credited,
-        areas=unions((group[1], group[5]) for group in groups),
-        orderings=orderings(studies, outcome_counts, strongest),
-    )
+
+# The sets kept besides the facets' own.
+FAMILIES = ("results", "areas", "credited", "best", "since", "until")
 
 
 def unions(pairs: Iterable[tuple]) -> dict:
@@ -466,26 +626,48 @@ def facet_options(regions: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
     }
 
 
-def by_year(years: dict[int, int]) -> list[tuple[int, Bits]]:
+def by_year(years: dict[int, int]) -> dict[int, Bits]:
     grouped: dict[int, list[int]] = defaultdict(list)
     for position, year in years.items():
         grouped[year].append(position)
-    return [(year, bits(grouped[year])) for year in sorted(grouped)]
+    return {year: bits(found) for year, found in grouped.items()}
+
+
+def sort_keys(columns: dict[str, np.ndarray], place: np.ndarray) -> dict[str, list[np.ndarray]]:
+    """Each sort but the catalogue's own, as the columns it orders by, the first first; ties
+    in catalogue order (`place`)."""
+    start, end, outcomes = (columns[name].astype(np.int64) for name in COLUMNS[:3])
+    strongest = columns["strongest"].astype(np.int64)
+    return {
+        "recent": [end == 0, -end, start == 0, -start, place],  # undated stories last
+        "outcomes": [-outcomes, place],
+        # The strongest evidence of any result first; among equals, more results first.
+        "evidence": [-strongest, -outcomes, place],
+    }
 
 
 def orderings(
-    studies: list[tuple], outcome_counts: list[int], strongest: np.ndarray
+    organisation: Ordering,
+    columns: dict[str, np.ndarray],
+    before: dict[str, Ordering] | None = None,
+    touched: list[int] = (),
+    inserted: dict[int, int] | None = None,
 ) -> dict[str, Ordering]:
-    def recent(position: int) -> tuple:  # undated stories last
-        start, end = studies[position][4], studies[position][5]
-        return (end is None, -(end or 0), start is None, -(start or 0), position)
-
-    size = len(studies)
-    return {
-        "recent": Ordering.by(recent, size),
-        "outcomes": Ordering.by(lambda position: (-outcome_counts[position], position), size),
-        # The strongest evidence of any result first; among equals, more results first.
-        "evidence": Ordering.by(
-            lambda position: (-strongest[position], -outcome_counts[position], position), size
-        ),
-    }
+    """Every sort's order: sorted afresh for a build; for an update, the `before` orders with
+    the `touched` positions taken out and the `inserted` ones put back where they now go."""
+    size = len(organisation.place)
+    result = {"organisation": organisation}
+    for name, keys in sort_keys(columns, organisation.place).items():
+        if before is None:
+            live = organisation.order
+            order = live[np.lexsort([key[live] for key in reversed(keys)])]
+        else:
+            order = before[name].order[~np.isin(before[name].order, touched)]
+            for position in (inserted or {}).values():
+                key = tuple(column[position] for column in keys)
+                at = bisect.bisect_left(
+                    order, key, key=lambda p: tuple(column[p] for column in keys)
+                )
+                order = np.insert(order, at, position)
+        result[name] = Ordering.of(order, size)
+    return result

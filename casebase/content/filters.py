@@ -350,9 +350,8 @@ class Selection:
         members = self.members()
         if sort == "relevance":
             return lambda start, stop: self.found.first(members, stop)[start:]
-        if sort in self.index.orderings:
-            return partial(self.index.orderings[sort].slice, members)
-        return lambda start, stop: list(members[start:stop])
+        ordering = self.index.orderings.get(sort, self.index.orderings["organisation"])
+        return partial(ordering.slice, members)
 
 
 def facet_counts(selection: Selection) -> list[Facet]:

@@ -6,6 +6,7 @@ which also hides children whose parent (case study, person, practice) is not pub
 """
 
 import secrets
+from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
@@ -1314,14 +1315,19 @@ class Correction(Publishable):
 
 class ContentVersion(models.Model):
     """One row whose token every change to content replaces, inside the change's own
-    transaction. What is derived from the content and kept in memory (the catalogue index) is
-    rebuilt when the token differs.
+    transaction, and which counts the changes (`seq`). What is derived from the content and
+    kept in memory (the catalogue index) follows the log of changes (`ContentChange`) from the
+    `seq` it was made at; cached pages are keyed by the token.
 
-    A random token, not a counter: a rolled-back change takes its token with it, so a token
-    always names one state of the content, and two states never share one.
+    A random token, not the counter: a rolled-back change takes its token with it, so a token
+    always names one state of the content, and two states never share one (a flushed and
+    reloaded database counts from 1 again, but never repeats a token). Updating the one row
+    also orders changes: a second writer waits for the first to commit, so the changes commit
+    in the order of their `seq`.
     """
 
     token = models.CharField(max_length=32)
+    seq = models.PositiveBigIntegerField(default=0, help_text="How many changes so far.")
 
     class Meta:
         constraints = [models.CheckConstraint(condition=Q(id=1), name="content_version_one_row")]
@@ -1331,16 +1337,68 @@ class ContentVersion(models.Model):
 
     @classmethod
     def current(cls) -> str | None:
-        """None when the row is missing (a database flushed by a test): nothing to key by.
-        Plain SQL: every catalogue request asks, and building the ORM query cost more than
-        running it."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT token FROM {cls._meta.db_table} WHERE id = 1")
-            row = cursor.fetchone()
-        return row[0] if row else None
+        """None when the row is missing (a database flushed by a test): nothing to key by."""
+        version = cls.read()
+        return version and version[0]
 
     @classmethod
-    def bump(cls) -> None:
+    def read(cls) -> tuple[str, int] | None:
+        """(token, seq). Plain SQL: every catalogue request asks, and building the ORM query
+        cost more than running it."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT token, seq FROM {cls._meta.db_table} WHERE id = 1")
+            return cursor.fetchone()
+
+    @classmethod
+    def bump(cls, case_studies: Iterable[int] | None = None) -> None:
+        """A new version, and the change in the log: the case studies whose place in the
+        catalogue it may move, or None for a change that may move any."""
         token = secrets.token_hex(16)
-        if not cls.objects.filter(pk=1).update(token=token):
-            cls.objects.update_or_create(pk=1, defaults={"token": token})
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {cls._meta.db_table} SET token = %s, seq = seq + 1 WHERE id = 1 "
+                "RETURNING seq",
+                [token],
+            )
+            row = cursor.fetchone()
+        seq = row[0] if row else cls.objects.create(pk=1, token=token, seq=1).seq
+        ids = None if case_studies is None else sorted(set(case_studies))
+        ContentChange.objects.create(seq=seq, token=token, case_studies=ids)
+
+
+class ContentChange(models.Model):
+    """The log of changes to content, one row per `ContentVersion.bump()`: what a worker's
+    catalogue index needs to catch up in place (re-reading only the case studies named) rather
+    than rebuild. Only the latest rows matter; `prune()` keeps a bounded log."""
+
+    KEPT = 10_000
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    token = models.CharField(max_length=32, help_text="The content version it made.")
+    case_studies = models.JSONField(
+        null=True, help_text="Ids of the case studies it may move; null: any of them."
+    )
+    made_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"Change {self.seq}"
+
+    @classmethod
+    def since(cls, seq: int, token: str) -> list[tuple[int, list[int] | None]] | None:
+        """Every change after the one that made version (`seq`, `token`), in order, or None
+        if the log no longer holds that change (pruned, or another database restored since)."""
+        changes = list(cls.objects.filter(seq__gte=seq).values_list("seq", "token", "case_studies"))
+        if not changes or changes[0][:2] != (seq, token):
+            return None
+        return [(seq, ids) for seq, _, ids in changes[1:]]
+
+    @classmethod
+    def prune(cls) -> int:
+        """Drops all but the latest KEPT changes: a worker further behind rebuilds."""
+        latest = cls.objects.order_by("-seq").values_list("seq", flat=True).first()
+        if latest is None:
+            return 0
+        return cls.objects.filter(seq__lte=latest - cls.KEPT).delete()[0]

@@ -31,8 +31,8 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from casebase.caching import content_changed
 from casebase.content import search
+from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
