@@ -282,3 +282,13 @@ def test_an_index_of_another_database_rebuilds_even_at_the_same_seq(case_study, 
     )
     assert catalogue.current().token == ContentVersion.current()
     assert built
+
+
+def test_the_log_of_changes_stays_bounded(case_study, monkeypatch):
+    monkeypatch.setattr(ContentChange, "KEPT", 3)
+    monkeypatch.setattr(ContentChange, "PRUNE_EVERY", 2)
+    for _ in range(6):
+        case_study.save()
+    assert ContentChange.objects.count() <= 3 + 1
+    latest = ContentChange.objects.latest("seq")
+    assert (latest.seq, latest.token) == tuple(reversed(ContentVersion.read()))

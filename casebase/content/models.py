@@ -1364,14 +1364,18 @@ class ContentVersion(models.Model):
         seq = row[0] if row else cls.objects.create(pk=1, token=token, seq=1).seq
         ids = None if case_studies is None else sorted(set(case_studies))
         ContentChange.objects.create(seq=seq, token=token, case_studies=ids)
+        if seq % ContentChange.PRUNE_EVERY == 0:
+            ContentChange.prune()
 
 
 class ContentChange(models.Model):
     """The log of changes to content, one row per `ContentVersion.bump()`: what a worker's
     catalogue index needs to catch up in place (re-reading only the case studies named) rather
-    than rebuild. Only the latest rows matter; `prune()` keeps a bounded log."""
+    than rebuild. Only the latest rows matter: every PRUNE_EVERY changes, `prune()` drops all
+    but the latest KEPT."""
 
     KEPT = 10_000
+    PRUNE_EVERY = 1_000
 
     seq = models.PositiveBigIntegerField(unique=True)
     token = models.CharField(max_length=32, help_text="The content version it made.")
