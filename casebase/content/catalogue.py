@@ -440,8 +440,8 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
     sets = {family: merged(index.sets[family], stale, sets[family]) for family in index.sets}
     organisation = index.orderings["organisation"]
     order = organisation.order[~np.isin(organisation.order, touched)]
-    for place, position in sorted((catalogue_place(pk), mine[pk]) for pk in mine):
-        order = np.insert(order, place, position)
+    for pk, position in mine.items():
+        order = np.insert(order, catalogue_place(pk, order, ids), position)
     options = index.options | {"region": [(region, region) for region in sorted(sets["region"])]}
     return CatalogueIndex(
         token=token,
@@ -468,16 +468,25 @@ def merged(old: dict[Hashable, Bits], stale: Bits, new: dict[Hashable, Bits]) ->
     return result | {key: found for key, found in new.items() if key not in old}
 
 
-def catalogue_place(pk: int) -> int:
-    """How many published case studies come before this one in catalogue order: its place,
-    as the database orders them (a collation Python would not reproduce)."""
+def catalogue_place(pk: int, order: np.ndarray, ids: list[int | None]) -> int:
+    """Where a case study goes in catalogue `order` (organisation A to Z, then title): a binary
+    search, each step asking the database whether the case study at that place comes before
+    it, so the order is the database's own (its collation, which Python would not reproduce).
+    About 17 primary-key lookups at 100,000; counting the ones before it took 240 ms."""
     name, title = CaseStudy.objects.values_list("organisation__name", "title").get(pk=pk)
     before = (
         Q(organisation__name__lt=name)
         | Q(organisation__name=name, title__lt=title)
         | Q(organisation__name=name, title=title, pk__lt=pk)
     )
-    return CaseStudy.objects.published().filter(before).count()
+    low, high = 0, len(order)
+    while low < high:
+        middle = (low + high) // 2
+        if CaseStudy.objects.filter(before, pk=ids[order[middle]]).exists():
+            low = middle + 1
+        else:
+            high = middle
+    return low
 
 
 def gather(
