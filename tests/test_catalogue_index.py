@@ -234,7 +234,10 @@ def test_relevance_puts_the_best_ranked_match_first(query):
     read = index.id_at(selection.positions("relevance")(0, 100))
     members = set(index.id_at(selection.members()))
     assert set(read) == members and len(read) == len(members) > 1
-    ranks = {pk: rank for pk, rank in search.ranked_matches(QueryDict(query)["q"]) if pk in members}
+    ids, scores = search.scored_matches(QueryDict(query)["q"])
+    ranks = {
+        pk: rank for pk, rank in zip(ids.tolist(), scores.tolist(), strict=True) if pk in members
+    }
     best = max(ranks.values())
     first_best = min(index.positions[pk] for pk, rank in ranks.items() if rank == best)
     assert read[0] == index.ids[first_best]

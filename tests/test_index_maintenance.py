@@ -7,6 +7,7 @@ two are compared by case study id."""
 
 import itertools
 
+import numpy as np
 import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
@@ -46,6 +47,9 @@ def described(index: catalogue.CatalogueIndex) -> dict:
     first = Bits(index.in_catalogue_order(index.all, 0, 1))
     return {
         "all": ids(index.all),
+        "by id": sorted(
+            index.id_at(p for p in index.positions_of(np.arange(len(index.by_id) + 5)) if p >= 0)
+        ),
         "facets": {
             name: [(value.value, value.label, ids(value.members)) for value in values]
             for name, values in index.facets.items()

@@ -16,6 +16,7 @@ request ever counts from stale content. Views then fetch the page's rows by id f
 published() querysets, as everywhere else.
 """
 
+import array
 import bisect
 import gc
 from collections import defaultdict
@@ -44,7 +45,7 @@ from casebase.content.models import (
     Sector,
     Status,
 )
-from casebase.content.search import ranked_matches
+from casebase.content.search import scored_matches
 from casebase.content.search import words as search_words
 
 NO_END = 9999  # an ongoing period reaches every later year
@@ -121,6 +122,7 @@ class CatalogueIndex:
     seq: int  # the last change to content it includes (ContentVersion.seq)
     ids: list[int | None]  # position -> case study id (None: withdrawn or deleted since)
     positions: dict[int, int]  # case study id -> position, published ones only
+    by_id: np.ndarray  # the same as an array: by_id[id] is its position, or -1
     all: Bits
     sets: Sets
     # Every option a reader may choose, with its label, whether or not a case study has it.
@@ -211,6 +213,13 @@ class CatalogueIndex:
         positions = self.positions
         return bits(position for pk in ids if (position := positions.get(pk)) is not None)
 
+    def positions_of(self, ids: np.ndarray) -> np.ndarray:
+        """The positions of these case studies, -1 for those not published."""
+        found = np.full(len(ids), -1, dtype=np.int64)
+        known = ids < len(self.by_id)
+        found[known] = self.by_id[ids[known]]
+        return found
+
     def id_at(self, positions: Iterable[int]) -> list[int]:
         return [self.ids[position] for position in positions]
 
@@ -265,42 +274,53 @@ def concatenated(parts: list[Bits], start: int, stop: int) -> list[int]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """What a search matched: as a set, and in order of relevance (best first, ties in catalogue
-    order)."""
+    """What a search matched: as a set, and each match's rank (higher is more relevant), for
+    reading the best of any selection of them."""
 
     members: Bits
-    by_relevance: list[int]
+    positions: np.ndarray  # every match's position
+    ranks: np.ndarray  # and its rank
+    place: np.ndarray  # catalogue order: ties go to the first in it
 
     def first(self, members: Bits, stop: int) -> list[int]:
-        """The first `stop` of `members` by relevance."""
-        found = []
-        for position in self.by_relevance:
-            if position in members:
-                found.append(position)
-                if len(found) == stop:
-                    break
-        return found
+        """The first `stop` of `members` by relevance. Only what the page shows is sorted: the
+        matches outside `members` are masked out and the best `stop` picked by a partition,
+        so a word in every story costs a few array operations, not a sort of 100,000."""
+        chosen = np.zeros(len(self.place), dtype=bool)
+        chosen[as_array(members)] = True
+        keep = chosen[self.positions]
+        positions, ranks = self.positions[keep], self.ranks[keep]
+        if 0 < stop < len(ranks):
+            least = np.partition(ranks, len(ranks) - stop)[len(ranks) - stop]
+            best = ranks >= least  # the best `stop`, with any ties for the last of them
+            positions, ranks = positions[best], ranks[best]
+        order = np.lexsort((self.place[positions], -ranks))
+        return positions[order[:stop]].tolist()
 
 
 def search(index: CatalogueIndex, query: str) -> SearchResult:
-    """The published case studies matching `query`. Ranking every match is the costly part of a
-    search (a word in every story ranks 100,000 of them), so the last few searches are kept with
-    the index, and go when it does: a page, a filter or a sort on the same words costs nothing."""
+    """The published case studies matching `query`, with their ranks: one query, whose matches
+    cross into Python as two strings parsed in C. The last few searches are kept with the
+    index, and go when it does: a page, a filter or a sort on the same words costs nothing."""
     key = tuple(search_words(query))
     found = index.searches.pop(key, None)
     if found is None:
-        positions, place = index.positions, index.orderings["organisation"].place
-        scored = sorted(
-            (-rank, place[position], position)
-            for pk, rank in ranked_matches(query)
-            if (position := positions.get(pk)) is not None
-        )
-        by_relevance = [position for *_, position in scored]
-        found = SearchResult(bits(by_relevance), by_relevance)
+        ids, ranks = scored_matches(query)
+        positions = index.positions_of(ids)
+        published = positions >= 0
+        positions, ranks = positions[published], ranks[published]
+        place = index.orderings["organisation"].place
+        found = SearchResult(bits_of_array(positions), positions, ranks, place)
     index.searches[key] = found  # most recent last
     while len(index.searches) > KEPT_SEARCHES:
         index.searches.pop(next(iter(index.searches)), None)  # safe if a thread beat us
     return found
+
+
+def bits_of_array(positions: np.ndarray) -> Bits:
+    """A set of positions from an array, read in C (a typed buffer, not a Python iteration:
+    0.7 ms for 100,000, against 5 ms)."""
+    return Bits(array.array("I", positions.astype(np.uint32).tobytes()), optimize=False)
 
 
 # --- Keeping it current --------------------------------------------------------------------
@@ -402,11 +422,14 @@ def build(token: str | None, seq: int) -> CatalogueIndex:
     ids = [row[0] for row in studies]
     positions = {pk: position for position, pk in enumerate(ids)}
     sets, columns = gather(studies, positions, size=len(ids))
+    by_id = np.full(max(ids, default=0) + 1, -1, dtype=np.int64)
+    by_id[ids] = np.arange(len(ids))
     return CatalogueIndex(
         token=token,
         seq=seq,
         ids=ids,
         positions=positions,
+        by_id=by_id,
         all=Bits(range(len(ids))),
         sets=sets,
         options=facet_options(sets["region"]),
@@ -429,6 +452,10 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
             positions[pk] = len(ids)
             ids.append(pk)
     mine = {pk: positions[pk] for pk, *_ in studies}
+    by_id = np.full(max([len(index.by_id) - 1, *changed]) + 1, -1, dtype=np.int64)
+    by_id[: len(index.by_id)] = index.by_id
+    for pk in changed:
+        by_id[pk] = positions.get(pk, -1)
     sets, columns = gather(studies, mine, size=len(ids), only=changed)
     stale = bits(touched)
     for name, column in index.columns.items():
@@ -448,6 +475,7 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
         seq=seq,
         ids=ids,
         positions=positions,
+        by_id=by_id,
         all=(index.all - stale) | bits(mine.values()),
         sets=sets,
         options=options,
