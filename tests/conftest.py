@@ -55,8 +55,6 @@ def nothing_kept_between_tests():
     yield
     catalogue._latest = None
     rows.kept.clear()
-    rows.kept_applications.clear()
-    rows.kept_credit_counts.clear()
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,6 @@ def index_built() -> None:
     as a first one and a catalogue or practice page as the first to show its rows."""
     catalogue.current().searches.clear()
     rows.kept.clear()
-    rows.kept_applications.clear()
 
 
 def member_of(group: str, django_user_model) -> Client:

@@ -1,11 +1,13 @@
-"""The catalogue's result rows, rendered once per content version (casebase/site/rows.py): a kept
-row reads exactly as a fresh one, costs no query, and is never shown after a change to content;
-the passage a search highlights is the reader's own, never kept."""
+"""The catalogue's result rows, rendered once per version of the case study they show
+(casebase/site/rows.py): a kept row reads exactly as a fresh one, costs no query, and is never
+shown after a change to what it shows, while a save leaves the other rows kept; the passage a
+search highlights is the reader's own, never kept."""
 
 import re
 
 import pytest
 
+from casebase.content import catalogue
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
@@ -28,7 +30,8 @@ def results(client, url: str = CATALOGUE, **params) -> str:
 
 
 def kept(pk: int) -> rows.Row | None:
-    return rows.kept.get_many(ContentVersion.current(), [pk]).get(pk)
+    key = rows.row_key(catalogue.current(), "row", pk)
+    return rows.kept.get_many([key]).get(key)
 
 
 def test_a_kept_row_reads_exactly_as_a_freshly_rendered_one(client):
@@ -76,12 +79,23 @@ def test_the_passage_a_search_highlights_is_not_kept(client):
     assert results(client, region="Norfolk") == summary_shown
 
 
+def test_a_save_re_renders_only_the_rows_of_what_it_changed(client):
+    results(client)
+    norfolk, rutland = CaseStudy.objects.get(slug="norfolk"), CaseStudy.objects.get(slug="rutland")
+    assert kept(norfolk.pk) and kept(rutland.pk)
+    norfolk.title = "Norfolk: a corrected title"
+    norfolk.save()
+    assert kept(norfolk.pk) is None, "the changed case study's row is no longer reachable"
+    assert kept(rutland.pk) is not None, "the others' rows are still kept"
+
+
 def test_nothing_is_kept_without_a_content_version(client):
     rows.kept.clear()
+    ContentVersion.objects.all().delete()  # a flushed database
+    index = catalogue.current()
     study = CaseStudy.objects.published().first()
-    assert rows.rows_by_id([study.pk], content_version=None)[study.pk].pk == study.pk
-    assert rows.kept.get_many(None, [study.pk]) == {}
-    assert kept(study.pk) is None
+    assert rows.rows_by_id([study.pk], index=index)[study.pk].pk == study.pk
+    assert len(rows.kept.memory) == 0
 
 
 # --- The practice page's rows: where the practice was applied and what happened -------------
@@ -119,20 +133,17 @@ def row(pk: int) -> rows.Row:
     return rows.Row(pk=pk, heading="", summary="", details="")
 
 
-def test_a_worker_keeps_the_most_recently_shown_rows_of_the_current_version(settings):
+def test_a_worker_keeps_the_most_recently_shown_rows(settings):
     settings.ROW_CACHE_ENTRIES = 2
-    kept_rows = rows.KeptRows()
-    kept_rows.set_many("v1", {1: row(1), 2: row(2)})
-    kept_rows.get_many("v1", [1])  # shown again: 2 is now the least recently shown
-    kept_rows.set_many("v1", {3: row(3)})
-    assert set(kept_rows.get_many("v1", [1, 2, 3])) == {1, 3}
-    kept_rows.set_many("v2", {4: row(4)})  # content changed: nothing older is kept
-    assert set(kept_rows.get_many("v2", [1, 3, 4])) == {4}
-    assert kept_rows.get_many("v1", [1, 3, 4]) == {}
+    kept_rows = rows.Kept()
+    kept_rows.set_many({1: row(1), 2: row(2)})
+    kept_rows.get_many([1])  # shown again: 2 is now the least recently shown
+    kept_rows.set_many({3: row(3)})
+    assert set(kept_rows.get_many([1, 2, 3])) == {1, 3}
 
 
 def test_with_no_entries_allowed_nothing_is_kept(settings):
     settings.ROW_CACHE_ENTRIES = 0  # as while developing, so a template edit shows at once
-    kept_rows = rows.KeptRows()
-    kept_rows.set_many("v1", {1: row(1)})
-    assert kept_rows.get_many("v1", [1]) == {}
+    kept_rows = rows.Kept()
+    kept_rows.set_many({1: row(1)})
+    assert kept_rows.get_many([1]) == {}

@@ -123,6 +123,8 @@ class CatalogueIndex:
     ids: list[int | None]  # position -> case study id (None: withdrawn or deleted since)
     positions: dict[int, int]  # case study id -> position, published ones only
     by_id: np.ndarray  # the same as an array: by_id[id] is its position, or -1
+    built: str | None  # the version it was built at, before any update in place
+    generation: np.ndarray  # by position: the seq its entry was last read at
     all: Bits
     sets: Sets
     # Every option a reader may choose, with its label, whether or not a case study has it.
@@ -212,6 +214,14 @@ class CatalogueIndex:
         """The positions of these case studies; unpublished ones have none."""
         positions = self.positions
         return bits(position for pk in ids if (position := positions.get(pk)) is not None)
+
+    def row_version(self, pk: int) -> tuple[str, int] | None:
+        """The version of a published case study's entry: what a row showing it is kept under
+        (casebase/site/rows.py), so a save re-renders only the rows of what it changed. None
+        without a content version (a flushed database): then nothing is kept."""
+        if self.built is None:
+            return None
+        return self.built, int(self.generation[self.positions[pk]])
 
     def positions_of(self, ids: np.ndarray) -> np.ndarray:
         """The positions of these case studies, -1 for those not published."""
@@ -430,6 +440,8 @@ def build(token: str | None, seq: int) -> CatalogueIndex:
         ids=ids,
         positions=positions,
         by_id=by_id,
+        built=token,
+        generation=np.full(len(ids), seq, dtype=np.int64),
         all=Bits(range(len(ids))),
         sets=sets,
         options=facet_options(sets["region"]),
@@ -456,6 +468,9 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
     by_id[: len(index.by_id)] = index.by_id
     for pk in changed:
         by_id[pk] = positions.get(pk, -1)
+    generation = np.zeros(len(ids), dtype=np.int64)
+    generation[: len(index.generation)] = index.generation
+    generation[list(mine.values())] = seq
     sets, columns = gather(studies, mine, size=len(ids), only=changed)
     stale = bits(touched)
     for name, column in index.columns.items():
@@ -476,6 +491,8 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
         ids=ids,
         positions=positions,
         by_id=by_id,
+        built=index.built,
+        generation=generation,
         all=(index.all - stale) | bits(mine.values()),
         sets=sets,
         options=options,

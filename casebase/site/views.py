@@ -152,7 +152,7 @@ class CaseStudyListView(ListView):
             len(self.selection.members()),
             self.selection.positions(self.sort),
             self.selection.index,
-            partial(rows.rows_by_id, content_version=self.selection.index.token),
+            partial(rows.rows_by_id, index=self.selection.index),
         )
 
     def chosen_sort(self) -> str:
@@ -344,38 +344,36 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             len(applied),
             partial(catalogue.concatenated, in_sectors),
             index,
-            partial(self.application_rows, content_version=index.token),
+            partial(self.application_rows, index=index),
         )
         page = paginated(applications, self.request)
         return super().get_context_data(
             applications=page.object_list,
             page_obj=page,
             page_links=page_links(page, self.request.GET),
-            spread=evidence.result_spread(index, applied, self.credited(index.token)),
+            spread=evidence.result_spread(index, applied, self.credited(index)),
             summary=evidence.evidence_summary(index, self.object.slug),
             **kwargs,
         )
 
-    def credited(self, content_version: str | None) -> dict[tuple[str, str], int]:
+    def credited(self, index: catalogue.CatalogueIndex) -> dict[tuple[str, str], int]:
         """How many organisations' results the source credits to this practice, by direction
-        and directness: counted once per content version, like the rows."""
+        and directness: counted once per content version (any case study may change them)."""
         practice = self.object
         found = rows.kept_or_rendered(
-            rows.kept_credit_counts,
             [practice.pk],
-            content_version,
+            lambda pk: index.token and ("credits", pk, index.token),
             lambda keys: {practice.pk: Contribution.objects.organisations_credited(practice)},
         )
         return found[practice.pk]
 
-    def application_rows(self, case_study_ids: list[int], content_version: str | None) -> dict:
-        """Each case study's row, as rendered once per content version (casebase/site/rows.py):
-        a row reads the same on every page that shows it until content changes."""
+    def application_rows(self, case_study_ids: list[int], index: catalogue.CatalogueIndex) -> dict:
+        """Each case study's row, as rendered once per version of it (casebase/site/rows.py):
+        a row reads the same on every page that shows it until that case study changes."""
         practice = self.object.pk
         found = rows.kept_or_rendered(
-            rows.kept_applications,
             [(practice, pk) for pk in case_study_ids],
-            content_version,
+            lambda key: rows.row_key(index, "application", *key),
             self.render_applications,
         )
         return {pk: row for (_, pk), row in found.items()}
