@@ -19,7 +19,6 @@ os.environ.update(
     DJANGO_SETTINGS_MODULE="casebase.settings",
     DJANGO_DEBUG="0",
     DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" * 3),
-    FREEZE_AFTER_INDEX_BUILD="0",
 )
 
 import django

@@ -218,11 +218,6 @@ else:
 # kept in each process's memory, this many of each: about 3 KB a row. Not while developing, so a
 # template edit shows at once.
 ROW_CACHE_ENTRIES = int(os.environ.get("ROW_CACHE_ENTRIES", "0" if DEBUG else "5000"))
-# After each build of the catalogue index, what is then alive (the index, Django's code, the
-# compiled templates) is moved out of the cyclic garbage collector's sight
-# (catalogue.keep_out_of_collections): its full collections walked all of it, a 40 to 60 ms
-# pause in some reader's request at 100,000 case studies.
-FREEZE_AFTER_INDEX_BUILD = env_bool("FREEZE_AFTER_INDEX_BUILD", True)
 # The most case studies one catalogue download (CSV or JSON) holds. Reading each with its
 # practices and results takes about 1 ms: at 100,000 a download of every case study would run
 # past gunicorn's 30 s timeout and break off half-written. A larger choice is refused with a

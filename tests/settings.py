@@ -8,7 +8,6 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 ROW_CACHE_ENTRIES = 5000
 # The suite rebuilds the index for nearly every test: a full collection each time would add
 # minutes. tests/test_catalogue_index.py turns it on.
-FREEZE_AFTER_INDEX_BUILD = False
 # Most tests change data inside a transaction that never commits, so cached pages would never
 # be retired: page caching is on only in the tests about it (tests/test_page_cache.py).
 PAGE_CACHE_SECONDS = 0

@@ -18,14 +18,12 @@ published() querysets, as everywhere else.
 
 import array
 import bisect
-import gc
 from collections import defaultdict
 from collections.abc import Hashable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, Max, Min, Q, TextField
 from pyroaring import FrozenBitMap as Bits
@@ -355,8 +353,6 @@ def current() -> CatalogueIndex:
         changes = ContentChange.since(latest.seq, latest.token) if latest is not None else None
         if changes is None or any(ids is None for _, ids in changes):
             index = build(token, seq)
-            if settings.FREEZE_AFTER_INDEX_BUILD:
-                keep_out_of_collections()
         else:
             index = updated(latest, {pk for _, ids in changes for pk in ids}, token, seq)
     _latest = index
@@ -379,18 +375,6 @@ def snapshot():
     finally:
         with connection.cursor() as cursor:
             cursor.execute("ROLLBACK")
-
-
-def keep_out_of_collections() -> None:
-    """Move what is alive now, the new index above all, out of the cyclic garbage collector's
-    sight until the next build. A full collection walks every object it tracks: at 100,000
-    case studies that took 40 to 60 ms, a pause in whichever reader's request set it off;
-    frozen, the index and the code loaded so far are no longer walked (11 to 15 ms).
-    Unfrozen first, so what was frozen last time and has died since (a cycle refcounting
-    cannot free) is collected rather than kept forever."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
 
 
 class IdList(Aggregate):
