@@ -1,8 +1,8 @@
 """Public pages from the shared cache, revalidated by ETag, retired by any change to content.
 
 Every cached page is stored with the *content version* it was made from, and served only while
-that version is the one in the database. Any save, delete or status change of content replaces
-the version inside its own transaction, so a correction is on the very next request, and a
+that version is the one in the database. Every change to content replaces the version inside
+its own transaction (casebase.content.changes), so a correction is on the very next request, and a
 withdrawn record is gone from every surface (pages, catalogue, feeds, exports, API). Editors
 change little and readers read a lot, so invalidating everything is both simple and cheap; there
 is no list of "pages this record appears on" to get wrong.

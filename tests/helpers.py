@@ -5,6 +5,7 @@ from django.db import connection
 from django.test import Client
 
 from casebase.content import catalogue
+from casebase.content.changes import content_changed, touched_by
 from casebase.site import rows
 
 # Queries a search adds on SQLite: the ranking of its matches into a temporary table
@@ -48,3 +49,18 @@ def form_data(response) -> dict:
                 continue
             data[form.add_prefix(name)] = "on" if value is True else value
     return data
+
+
+def saved(*records) -> None:
+    """Save records as an editor's change does: the writes, then the one call that makes
+    search, the catalogue and the pages follow (casebase.content.changes)."""
+    for record in records:
+        record.save()
+    content_changed(touched_by(records))
+
+
+def deleted(*records) -> None:
+    touched = touched_by(records)
+    for record in records:
+        record.delete()
+    content_changed(touched)

@@ -8,6 +8,7 @@ from django.http import QueryDict
 from casebase.content import catalogue, filters
 from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
 from casebase.content.models import CaseStudy, Practice, PracticeApplication, Sector, Status
+from tests.helpers import saved
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_a_draft_application_neither_matches_nor_counts():
     before = facets("")["practice"]
     count = next(o.count for o in before.options if o.value == "flat-structure")
     application.status = Status.DRAFT
-    application.save()  # as an editor would: the content version changes
+    saved(application)  # as an editor would: the content version changes
     assert "leeds-teaching-hospitals" not in results("practice=flat-structure")
     after = next(o.count for o in facets("")["practice"].options if o.value == "flat-structure")
     assert after == count - 1
@@ -149,7 +150,7 @@ def test_the_catalogue_form_refuses_just_what_the_filters_refuse(query):
 def test_a_draft_practice_cannot_be_chosen_and_a_new_sector_can_at_once():
     practice = Practice.objects.get(slug="flat-structure")
     practice.status = Status.DRAFT
-    practice.save()  # as an editor would: the content version changes
+    saved(practice)  # as an editor would: the content version changes
     Sector.objects.create(name="Policing", slug="policing")
     form = CatalogueForm(QueryDict("practice=flat-structure&sector=policing"), catalogue.current())
     assert list(form.errors) == ["practice"]
@@ -185,7 +186,7 @@ def test_a_long_facet_lists_the_options_with_the_most_results_and_the_chosen(mon
 def test_facet_options_are_escaped_checked_and_labelled_on_the_page(client):
     organisation = CaseStudy.objects.get(slug="norfolk").organisation
     organisation.region = 'East <b>"Anglia"</b> & more'
-    organisation.save()
+    saved(organisation)
     html = client.get("/case-studies/", {"region": organisation.region}).content.decode()
     assert "<b>" not in html
     escaped = "East &lt;b&gt;&quot;Anglia&quot;&lt;/b&gt; &amp; more"

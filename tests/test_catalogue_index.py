@@ -31,6 +31,7 @@ from casebase.content.models import (
     published_outcome,
 )
 from casebase.content.synthetic import generate_synthetic
+from tests.helpers import saved
 
 pytestmark = pytest.mark.django_db
 
@@ -263,7 +264,7 @@ def test_withdrawing_a_case_study_gives_a_new_index_without_it():
     rutland = CaseStudy.objects.get(slug="rutland")
     assert rutland.pk in before.positions
     rutland.status = Status.WITHDRAWN
-    rutland.save()  # as an editor would
+    saved(rutland)  # as an editor would
     after = catalogue.current()
     assert after is not before and after.token != before.token
     assert after.token == ContentVersion.current()
@@ -297,7 +298,7 @@ def test_a_draft_application_leaves_the_practice_and_its_counts():
     before = option_counts("", "practice")["flat-structure"]
     assert leeds in index_ids("practice=flat-structure")
     application.status = Status.DRAFT
-    application.save()
+    saved(application)
     assert catalogue.current().token == ContentVersion.current()
     assert option_counts("", "practice")["flat-structure"] == before - 1
     assert leeds not in index_ids("practice=flat-structure")
@@ -310,7 +311,7 @@ def test_renaming_an_organisation_moves_its_case_study_in_the_catalogue_order():
     assert before.orderings["organisation"].place[before.positions[rutland.pk]] > 0
     organisation = rutland.organisation
     organisation.name = "Aaa Rutland County Council"
-    organisation.save()
+    saved(organisation)
     index = catalogue.current()
     assert index.positions[rutland.pk] == before.positions[rutland.pk], "updated in place"
     assert index.id_at(index.in_catalogue_order(index.all, 0, 1)) == [rutland.pk]
@@ -326,21 +327,21 @@ def withdraw_a_results_source():
     ).source
     assert source != CaseStudy.objects.get(slug="rutland").source
     source.status = Status.WITHDRAWN
-    source.save()
+    saved(source)
 
 
 def draft_an_outcome():
     """Exeter's first Ofsted result is its only year before its period starts."""
     outcome = Outcome.objects.get(case_study__slug="exeter-college", baseline_year=2008)
     outcome.status = Status.DRAFT
-    outcome.save()
+    saved(outcome)
 
 
 def withdraw(model, **lookup):
     def change():
         record = model.objects.get(**lookup)
         record.status = Status.WITHDRAWN
-        record.save()
+        saved(record)
 
     return change
 
@@ -348,7 +349,7 @@ def withdraw(model, **lookup):
 def move_an_organisation_to_another_sector():
     organisation = Organisation.objects.get(case_studies__slug="rutland")
     organisation.type = OrganisationType.objects.get(slug="nhs-acute-trust")
-    organisation.save()
+    saved(organisation)
 
 
 CHANGES = {
@@ -386,7 +387,7 @@ def test_a_rolled_back_change_takes_its_token_with_it():
         try:
             with transaction.atomic():
                 rutland.status = Status.WITHDRAWN
-                rutland.save()
+                saved(rutland)
                 during = catalogue.current()
                 assert during.token != before.token
                 assert rutland.pk not in during.positions
@@ -641,7 +642,7 @@ def test_a_search_is_kept_with_its_index(django_assert_num_queries):
     assert again is first
     assert set(index.id_at(first.members)) == sql_ids("q=leadership")
 
-    CaseStudy.objects.get(slug="rutland").save()
+    saved(CaseStudy.objects.get(slug="rutland"))
     fresh = catalogue.current()
     assert fresh is not index and fresh.searches == {}
     with django_assert_num_queries(1):

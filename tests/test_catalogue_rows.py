@@ -16,7 +16,7 @@ from casebase.content.models import (
     Status,
 )
 from casebase.site import rows
-from tests.helpers import index_built
+from tests.helpers import index_built, saved
 
 pytestmark = pytest.mark.django_db
 
@@ -57,7 +57,7 @@ def test_a_correction_shows_on_the_next_request(client):
     study = CaseStudy.objects.get(slug="norfolk")
     results(client)
     study.title = "Norfolk: a corrected title"
-    study.save()
+    saved(study)
     assert "Norfolk: a corrected title" in results(client)
 
 
@@ -65,7 +65,7 @@ def test_a_withdrawn_practice_leaves_every_kept_row_at_once(client):
     practice = Practice.objects.get(slug="visible-leadership")
     assert f'href="{practice.get_absolute_url()}"' in results(client)
     practice.status = Status.DRAFT
-    practice.save()
+    saved(practice)
     assert f'href="{practice.get_absolute_url()}"' not in results(client)
 
 
@@ -84,7 +84,7 @@ def test_a_save_re_renders_only_the_rows_of_what_it_changed(client):
     norfolk, rutland = CaseStudy.objects.get(slug="norfolk"), CaseStudy.objects.get(slug="rutland")
     assert kept(norfolk.pk) and kept(rutland.pk)
     norfolk.title = "Norfolk: a corrected title"
-    norfolk.save()
+    saved(norfolk)
     assert kept(norfolk.pk) is None, "the changed case study's row is no longer reachable"
     assert kept(rutland.pk) is not None, "the others' rows are still kept"
 
@@ -125,7 +125,7 @@ def test_a_correction_to_an_applied_practice_shows_on_the_next_request(client):
     )
     applied(client)
     application.description = "Corrected: what Leeds did."
-    application.save()
+    saved(application)
     assert "Corrected: what Leeds did." in applied(client)
 
 

@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 
 from casebase.content.models import PracticeApplication, Status
-from tests.helpers import index_built
+from tests.helpers import index_built, saved
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +74,7 @@ def test_a_draft_application_leaves_the_map(client):
         case_study__slug="oakwood-surgery", practice__slug="flat-structure"
     )
     application.status = Status.DRAFT
-    application.save()  # as an editor would: the content version changes
+    saved(application)  # as an editor would: the content version changes
     after = sum(count for count, _ in cells(client.get("/evidence-map/").content.decode()))
     assert after == before - 2  # its Healthcare cell and its "all" cell
 

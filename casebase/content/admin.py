@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from casebase.content import conflicts, search
-from casebase.content.changes import content_changed
+from casebase.content import conflicts
+from casebase.content.changes import Touched, content_changed, touched_by
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -216,29 +216,30 @@ class CasebaseAdmin(TextareaMixin, RevisionHistoryAdmin):
             return fieldsets
         return [*fieldsets, (None, {"fields": ["editing_since"]})]
 
-
-class SearchIndexedAdmin(CasebaseAdmin):
-    """Whatever an editor saves, deletes, publishes or withdraws is searchable (or not) at once:
-    the search documents of every case study the change touches are rewritten, and their
-    public dates move if what readers see of them changed."""
+    # Whatever an editor saves, deletes, publishes, withdraws or restores is on the site (or
+    # gone from it) at once: searchable, in the catalogue, on every page, with the public
+    # dates of the case studies it touches moved if what readers see of them changed.
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)  # after inlines are saved
-        affected = search.affected_case_study_ids(form.instance)
-        search.refresh(affected)
-        public_dates_update(case_study_ids=affected)
+        changed(touched_by([form.instance]))
 
     def delete_model(self, request, obj):
-        affected = search.affected_case_study_ids(obj)
+        touched = touched_by([obj])
         super().delete_model(request, obj)
-        search.refresh(affected)
-        public_dates_update(case_study_ids=affected)
+        changed(touched)
 
     def delete_queryset(self, request, queryset):
-        affected = {pk for obj in queryset for pk in search.affected_case_study_ids(obj)}
+        touched = touched_by(queryset)
         super().delete_queryset(request, queryset)
-        search.refresh(affected)
-        public_dates_update(case_study_ids=affected)
+        changed(touched)
+
+
+def changed(touched: Touched) -> None:
+    """Last, in the admin's transaction: no reader caches a page before its date has moved."""
+    if touched.case_studies is not None:
+        public_dates_update(case_study_ids=touched.case_studies)
+    content_changed(touched)
 
 
 @admin.action(description="Publish selected records", permissions=["publish"])
@@ -259,22 +260,18 @@ def unpublish(modeladmin, request: HttpRequest, queryset: QuerySet) -> None:
 def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     changing = list(queryset.exclude(status=status))
     changed_records = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changing])
-    changed = changed_records.update(status=status)
+    count = changed_records.update(status=status)
     modeladmin.record(request, changed_records, f"{verb.capitalize()} (bulk action).")
-    affected = {pk for obj in changing for pk in search.affected_case_study_ids(obj)}
-    search.refresh(affected)
-    public_dates_update(case_study_ids=affected)
-    # update() sends no signal. Last, so no reader caches a page before its date has moved.
-    content_changed()
+    changed(touched_by(changing))
     modeladmin.message_user(
         request,
-        ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", changed)
-        % {"n": changed, "verb": verb},
+        ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", count)
+        % {"n": count, "verb": verb},
         messages.SUCCESS,
     )
 
 
-class PublishableAdmin(SearchIndexedAdmin):
+class PublishableAdmin(CasebaseAdmin):
     """Status is shown, filtered on and changed in bulk; saving never publishes by itself, and
     never over another editor's save."""
 
@@ -334,7 +331,7 @@ def grades_with_scale(inline, request):
 
 
 @admin.register(Sector)
-class SectorAdmin(SearchIndexedAdmin):
+class SectorAdmin(CasebaseAdmin):
     list_display = ("name", "slug", "position", "case_study_count")
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
@@ -352,7 +349,7 @@ class SectorAdmin(SearchIndexedAdmin):
 
 
 @admin.register(OrganisationType)
-class OrganisationTypeAdmin(SearchIndexedAdmin):
+class OrganisationTypeAdmin(CasebaseAdmin):
     list_display = ("name", "sector", "organisation_count")
     list_filter = ("sector",)
     list_select_related = ("sector",)
@@ -401,7 +398,7 @@ class GradeScaleAdmin(CasebaseAdmin):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SearchIndexedAdmin):
+class IndicatorAdmin(CasebaseAdmin):
     list_display = ("name", "area", "kind", "scale", "outcome_count")
     list_filter = ("area", "kind")
     list_select_related = ("scale",)
@@ -826,7 +823,7 @@ class GradeAdmin(CasebaseAdmin):
 
 
 @admin.register(Contribution)
-class ContributionAdmin(SearchIndexedAdmin):
+class ContributionAdmin(CasebaseAdmin):
     list_display = ("practice", "outcome_indicator", "case_study", "directness")
     list_filter = ("directness", "application__practice__theme", "outcome__direction")
     list_select_related = ("application__practice", "outcome__indicator", "case_study")

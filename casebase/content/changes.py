@@ -1,35 +1,71 @@
-"""A change to content: a new content version, and a line in the log of changes naming the case
-studies whose place in the catalogue it may move.
+"""A change to content, said once per transaction by whoever made it.
 
-Every save, delete or status change of content calls `content_changed()` inside its own
-transaction (the signals connected in `ContentConfig.ready()`, and by hand after a
-`QuerySet.update()` or a bulk insert, which send none). Cached pages follow the new version once
-the change commits; each worker's catalogue index re-reads only the case studies the log names
-(`casebase.content.catalogue.current()`), and rebuilds only after a change that may move any.
+`content_changed()` is the one call after content changes: the admin makes it after every save,
+delete, bulk action and restore (`CasebaseAdmin`), the compendium loader and the synthetic
+writer after their transaction's writes, and anyone changing content in a shell after theirs
+(see the README). It rewrites the search documents of the case studies the change touched,
+logs which catalogue entries it may move and moves the content version, all inside the
+change's transaction: once it commits, each worker's catalogue index catches up (re-reading
+only those case studies) and every cached page made before is retired, since pages are served
+only for the version in the database. No signal does any of this: a write that does not call
+it changes nothing readers see until the next call.
 """
+
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Model
 
-from casebase.content.models import CaseStudy, ContentVersion, Organisation, Person
+from casebase.content import search
+from casebase.content.models import CaseStudy, ContentVersion, Organisation, Person, Role
 
 
-def content_changed(instance: Model | None = None, action: str | None = None, **_) -> None:
-    """Signal receiver (post_save, post_delete, m2m_changed), and the call for changes that send
-    no signal: without `instance`, a change that may move any case study."""
-    changed = None if instance is None or action is not None else catalogue_case_studies(instance)
-    ContentVersion.bump(changed)
+@dataclass(frozen=True)
+class Touched:
+    """What a change touched: the case studies whose pages, search documents and catalogue
+    entries show it (None: all of them), and whether it may move any catalogue entry (a
+    practice's name is a facet's label; a source's status publishes or hides every result
+    citing it)."""
+
+    case_studies: frozenset[int] | None = None
+    everything: bool = True
+
+
+EVERYTHING = Touched()
+
+
+def touched_by(objects: Iterable[Model]) -> Touched:
+    """What changing (or deleting) these records touches: ask before deleting them."""
+    case_studies: set[int] = set()
+    everything = False
+    for obj in objects:
+        case_studies.update(search.affected_case_study_ids(obj))
+        entries = catalogue_case_studies(obj)
+        if entries is None:
+            everything = True
+        else:
+            case_studies.update(entries)
+    return Touched(frozenset(case_studies), everything)
+
+
+def content_changed(touched: Touched = EVERYTHING, *, search_written: bool = False) -> None:
+    """Search, the log of changes and the content version follow a change: call once, inside
+    the change's transaction, after its writes. `search_written`: the writer has written the
+    search documents itself (the synthetic writer, in bulk)."""
+    if not search_written:
+        search.refresh(touched.case_studies)
+    ContentVersion.bump(None if touched.everything else touched.case_studies)
 
 
 def catalogue_case_studies(instance: Model) -> list[int] | None:
     """The case studies whose entry in the catalogue index a change to `instance` may alter,
-    or None when it may alter any (a practice's name is a facet's label; a source's status
-    publishes or hides every result citing it)."""
+    or None when it may alter any."""
     match instance:
         case CaseStudy():
             return [instance.pk]
         case Organisation():  # its name orders, its type and region classify its case studies
             return list(instance.case_studies.values_list("pk", flat=True))
-        case Person():  # named on pages and in search, never in the index
+        case Person() | Role():  # named on pages and in search, never in the index
             return []
     if hasattr(instance, "case_study_id"):  # a part of one case study (an outcome, a quote...)
         return [instance.case_study_id] if instance.case_study_id else []

@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 
-from casebase.content import search
+from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -147,7 +147,7 @@ def load_compendium(*, directory: Path = DATA_DIR, keep_edits: bool = False) -> 
                 getattr(loader, f"load_{name}")(item)
             if name == "sources":
                 loader.link_sources()  # a source may be based on one listed after it
-        search.refresh()
+        content_changed()  # search, the catalogue and the pages follow
         # Public dates move only where what readers see changed; case studies never compared
         # yet (older than public dates) have what they show recorded.
         public_dates_update(

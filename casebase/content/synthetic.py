@@ -217,7 +217,7 @@ def write(stories: list[Story]) -> Counter:
         CaseStudy.objects.bulk_create([story.case_study for story in stories])
         created = write_parts(stories, connection.ops.adapt_datetimefield_value(timezone.now()))
         created[SearchDocument] = write_search_documents(stories)
-        content_changed()
+        content_changed(search_written=True)
     return created + Counter(dict.fromkeys((Organisation, Person, CaseStudy), len(stories)))
 
 

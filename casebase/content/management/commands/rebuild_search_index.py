@@ -1,11 +1,20 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
-from casebase.content import search
+from casebase.content.changes import content_changed
+from casebase.content.models import SearchDocument
 
 
 class Command(BaseCommand):
-    help = "Rewrite every search document from the published records (the admin keeps them in "
-    "step; this is for after changes made outside it, such as a shell or a restore)."
+    help = (
+        "Make search, the catalogue and every page follow content changed outside the admin "
+        "(a shell, a script): every search document is rewritten from the published records, "
+        "and the content version moves."
+    )
 
     def handle(self, *args, **options):
-        self.stdout.write(f"Search index rebuilt: {search.refresh()} published case studies.")
+        with transaction.atomic():
+            content_changed()
+        self.stdout.write(
+            f"Search index rebuilt: {SearchDocument.objects.count()} published case studies."
+        )
