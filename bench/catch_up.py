@@ -28,6 +28,7 @@ django.setup()
 from django.db import connection, transaction  # noqa: E402
 
 from casebase.content import catalogue  # noqa: E402
+from casebase.content.changes import content_changed, touched_by  # noqa: E402
 from casebase.content.models import CaseStudy, ContentVersion, Outcome, Status  # noqa: E402
 
 
@@ -37,22 +38,28 @@ def timed(work) -> float:
     return (time.perf_counter() - start) * 1000
 
 
+def saved(record) -> None:
+    """As the admin saves: the write, then the change said (casebase.content.changes)."""
+    record.save()
+    content_changed(touched_by([record]))
+
+
 def edit_title(study: CaseStudy) -> None:
     study.title = f"{study.title} "
-    study.save()
+    saved(study)
 
 
 def withdraw_and_publish(study: CaseStudy) -> None:
     for status in (Status.WITHDRAWN, Status.PUBLISHED):
         study.status = status
-        study.save()
+        saved(study)
 
 
 def result_status(study: CaseStudy) -> None:
     result = Outcome.objects.filter(case_study=study).first()
     if result:
         result.status = Status.DRAFT if result.status == Status.PUBLISHED else Status.PUBLISHED
-        result.save()
+        saved(result)
 
 
 CHANGES = {"title edited": edit_title, "withdrawn, published again": withdraw_and_publish,

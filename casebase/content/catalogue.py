@@ -523,114 +523,147 @@ def gather(
 ) -> tuple[Sets, dict[str, np.ndarray]]:
     """Every family of sets, and the columns, of the `studies` at their positions: all of the
     published case studies for a build, the `only` ones changed for an update."""
-    published = Bits(position_of)
-    within = {} if only is None else {"case_study__in": only}
+    gathering = Gathering(position_of, size, {} if only is None else {"case_study__in": only})
+    gathering.studies(studies)
+    practices = gathering.practices()
+    gathering.outcomes()
+    gathering.credits(practices)
+    return gathering.result()
 
-    def positions(id_list: str) -> Bits:
+
+class Gathering:
+    """What the database says of some published case studies, read in a few grouped queries,
+    each case study's ids turned into positions (`position_of`)."""
+
+    def __init__(self, position_of: dict[int, int], size: int, within: dict):
+        self.position_of, self.within = position_of, within
+        self.published = Bits(position_of)
+        self.sets: Sets = {name: {} for name in (*FACET_NAMES, *FAMILIES)}
+        self.columns = {name: np.zeros(size, dtype=np.int32) for name in COLUMNS}
+        self.earliest: dict[int, int] = {}  # the years each covers, from its period and results
+        self.latest: dict[int, int] = {}
+
+    def positions(self, id_list: str) -> Bits:
         """Positions of the published case studies among comma-separated ids."""
-        return bits(map(position_of.__getitem__, Bits(map(int, id_list.split(","))) & published))
+        found = Bits(map(int, id_list.split(","))) & self.published
+        return bits(map(self.position_of.__getitem__, found))
 
-    sets: Sets = {name: {} for name in (*FACET_NAMES, *FAMILIES)}
-    columns = {name: np.zeros(size, dtype=np.int32) for name in COLUMNS}
-    members: dict[str, dict[str, list[int]]] = {name: defaultdict(list) for name in SINGLE_VALUED}
-    earliest: dict[int, int] = {}
-    latest: dict[int, int] = {}
-    for pk, sector, kind, region, start, end in studies:
-        position = position_of[pk]
-        members["sector"][sector].append(position)
-        members["type"][kind].append(position)
-        members["region"][region].append(position)
-        columns["start"][position], columns["end"][position] = start or 0, end or 0
-        if start is not None or end is not None:
-            earliest[position] = start if start is not None else end
-            latest[position] = end if end is not None else NO_END
-    for name, values in members.items():
-        sets[name] = {value: bits(found) for value, found in values.items()}
+    def grouped(self, queryset, *fields: str) -> list[tuple]:
+        """(*fields, positions) of each group of the rows: what the index needs, per value."""
+        rows = queryset.order_by().values(*fields).annotate(ids=IdList("case_study"))
+        return [(*group, self.positions(ids)) for *group, ids in rows.values_list(*fields, "ids")]
 
-    # Published applications of published practices, whose case study is published (by
-    # `positions`): what PracticeApplication.objects.published() selects, without its joins.
-    practices = dict(Practice.objects.published().values_list("pk", "slug").order_by())
-    themes = dict(Practice.objects.published().values_list("slug", "theme__slug").order_by())
-    sets["practice"] = {
-        practices[practice]: positions(id_list)
-        for practice, id_list in PracticeApplication.objects.filter(
-            status=Status.PUBLISHED, practice__in=practices, **within
+    def studies(self, studies: list[tuple]) -> None:
+        """The facets of the organisation (one value each) and the period."""
+        members = {name: defaultdict(list) for name in SINGLE_VALUED}
+        start_column, end_column = self.columns["start"], self.columns["end"]
+        for pk, sector, kind, region, start, end in studies:
+            position = self.position_of[pk]
+            members["sector"][sector].append(position)
+            members["type"][kind].append(position)
+            members["region"][region].append(position)
+            start_column[position], end_column[position] = start or 0, end or 0
+            if start is not None or end is not None:
+                self.earliest[position] = start if start is not None else end
+                self.latest[position] = end if end is not None else NO_END
+        for name, values in members.items():
+            self.sets[name] = {value: bits(found) for value, found in values.items()}
+
+    def practices(self) -> dict[int, str]:
+        """Published applications of published practices, whose case study is published (by
+        `positions`): what PracticeApplication.objects.published() selects, without its joins.
+        Returns the published practices' slugs by id."""
+        practices = dict(Practice.objects.published().values_list("pk", "slug").order_by())
+        themes = dict(Practice.objects.published().values_list("slug", "theme__slug").order_by())
+        applications = PracticeApplication.objects.filter(
+            status=Status.PUBLISHED, practice__in=practices, **self.within
         )
-        .order_by()
-        .values("practice")
-        .annotate(ids=IdList("case_study"))
-        .values_list("practice", "ids")
-    }
-    sets["theme"] = unions(
-        (themes[practice], found) for practice, found in sets["practice"].items()
-    )
-
-    # Published outcomes (with a published source), grouped by everything the index needs.
-    outcomes = Outcome.objects.filter(
-        status=Status.PUBLISHED, source__status=Status.PUBLISHED, **within
-    )
-    grouped_by = ("indicator__slug", "indicator__area", "direction", "evidence", "strength")
-    groups = [
-        (*group, positions(id_list))
-        for *group, id_list in outcomes.order_by()
-        .values(*grouped_by)
-        .annotate(ids=IdList("case_study"))
-        .values_list(*grouped_by, "ids")
-    ]
-    sets["indicator"] = unions((group[0], group[5]) for group in groups)
-    sets["direction"] = unions((group[2], group[5]) for group in groups)
-    sets["evidence"] = unions((group[3], group[5]) for group in groups)
-    sets["strength"] = unions((grading.SLUGS[group[4]], group[5]) for group in groups)
-    sets["results"] = unions(((group[2], group[4]), group[5]) for group in groups)
-    sets["areas"] = unions((group[1], group[5]) for group in groups)
-    strongest = columns["strongest"]  # 0: no published result
-    for *_, strength, found in groups:
-        where = as_array(found)
-        strongest[where] = np.maximum(strongest[where], strength)
-    for grade in grading.SLUGS:
-        if found := np.flatnonzero(strongest == grade).tolist():
-            sets["best"][grade] = bits(found)
-    for case_study, count, *years in (
-        outcomes.order_by()
-        .values("case_study")
-        .annotate(
-            n=Count("pk"),
-            b0=Min("baseline_year"),
-            r0=Min("result_year"),
-            b1=Max("baseline_year"),
-            r1=Max("result_year"),
+        self.sets["practice"] = {
+            practices[practice]: found for practice, found in self.grouped(applications, "practice")
+        }
+        self.sets["theme"] = unions(
+            (themes[practice], found) for practice, found in self.sets["practice"].items()
         )
-        .values_list("case_study", "n", "b0", "r0", "b1", "r1")
-    ):
-        position = position_of.get(case_study)
-        if position is None:
-            continue
-        columns["outcomes"][position] = count
-        for year in filter(None, years):
-            earliest[position] = min(year, earliest.get(position, year))
-            latest[position] = max(year, latest.get(position, year))
-    sets["since"], sets["until"] = by_year(latest), by_year(earliest)
+        return practices
 
-    # Published credits: a published application's practice, for a published result.
-    sets["credited"] = {
-        (practices[practice], directness): positions(id_list)
-        for practice, directness, id_list in Contribution.objects.filter(
+    def outcomes(self) -> None:
+        """Published outcomes (with a published source), grouped by everything the index
+        needs; and per case study, how many and the years they cover."""
+        outcomes = Outcome.objects.filter(
+            status=Status.PUBLISHED, source__status=Status.PUBLISHED, **self.within
+        )
+        groups = self.grouped(
+            outcomes, "indicator__slug", "indicator__area", "direction", "evidence", "strength"
+        )
+        sets = self.sets
+        for family, key in OUTCOME_FAMILIES.items():
+            sets[family] = unions((key(*group[:5]), group[5]) for group in groups)
+        strongest = self.columns["strongest"]  # 0: no published result
+        for *_, strength, found in groups:
+            where = as_array(found)
+            strongest[where] = np.maximum(strongest[where], strength)
+        for grade in grading.SLUGS:
+            if found := np.flatnonzero(strongest == grade).tolist():
+                sets["best"][grade] = bits(found)
+        self.outcome_years(outcomes)
+        sets["since"], sets["until"] = by_year(self.latest), by_year(self.earliest)
+
+    def outcome_years(self, outcomes) -> None:
+        counted = (
+            outcomes.order_by()
+            .values("case_study")
+            .annotate(
+                n=Count("pk"),
+                b0=Min("baseline_year"),
+                r0=Min("result_year"),
+                b1=Max("baseline_year"),
+                r1=Max("result_year"),
+            )
+            .values_list("case_study", "n", "b0", "r0", "b1", "r1")
+        )
+        for case_study, count, *years in counted:
+            position = self.position_of.get(case_study)
+            if position is None:
+                continue
+            self.columns["outcomes"][position] = count
+            for year in filter(None, years):
+                self.earliest[position] = min(year, self.earliest.get(position, year))
+                self.latest[position] = max(year, self.latest.get(position, year))
+
+    def credits(self, practices: dict[int, str]) -> None:
+        """Published credits: a published application's practice, for a published result."""
+        credits = Contribution.objects.filter(
             application__status=Status.PUBLISHED,
             application__practice__in=practices,
             outcome__status=Status.PUBLISHED,
             outcome__source__status=Status.PUBLISHED,
-            **within,
+            **self.within,
         )
-        .order_by()
-        .values("application__practice", "directness")
-        .annotate(ids=IdList("case_study"))
-        .values_list("application__practice", "directness", "ids")
-    }
-    # Only keys someone has: ids of unpublished case studies leave some sets empty.
-    return {
-        family: {key: found for key, found in keyed.items() if found}
-        for family, keyed in sets.items()
-    }, columns
+        self.sets["credited"] = {
+            (practices[practice], directness): found
+            for practice, directness, found in self.grouped(
+                credits, "application__practice", "directness"
+            )
+        }
+
+    def result(self) -> tuple[Sets, dict[str, np.ndarray]]:
+        """Only keys someone has: ids of unpublished case studies leave some sets empty."""
+        sets = {
+            family: {key: found for key, found in keyed.items() if found}
+            for family, keyed in self.sets.items()
+        }
+        return sets, self.columns
+
+
+# Each family read from a group of outcomes (indicator, area, direction, evidence, strength).
+OUTCOME_FAMILIES = {
+    "indicator": lambda indicator, area, direction, evidence, strength: indicator,
+    "direction": lambda indicator, area, direction, evidence, strength: direction,
+    "evidence": lambda indicator, area, direction, evidence, strength: evidence,
+    "strength": lambda indicator, area, direction, evidence, strength: grading.SLUGS[strength],
+    "results": lambda indicator, area, direction, evidence, strength: (direction, strength),
+    "areas": lambda indicator, area, direction, evidence, strength: area,
+}
 
 
 # The sets kept besides the facets' own.
