@@ -21,6 +21,7 @@ from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, 
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
+    Contribution,
     Organisation,
     OrganisationType,
     Outcome,
@@ -663,3 +664,13 @@ def test_only_the_latest_searches_are_kept(django_assert_num_queries):
     assert len(index.searches) == catalogue.KEPT_SEARCHES
     assert ("leadership",) in index.searches
     assert (others[0],) not in index.searches and (others[1],) in index.searches
+
+
+def test_credited_results_by_direction_agree_with_sql():
+    """The practice page's counts of credited results, read from the index, against the query
+    they replaced (ContributionQuerySet.organisations_credited, kept as the reference)."""
+    index = catalogue.current()
+    for practice in Practice.objects.published():
+        expected = Contribution.objects.organisations_credited(practice)
+        assert index.credited_results(practice.slug) == expected, practice.slug
+    assert any(index.credited_results(p.slug) for p in Practice.objects.published())

@@ -49,10 +49,10 @@ PAGES = {
     "/case-studies/leeds-teaching-hospitals/": 12,
     "/case-studies/norfolk/": 10,  # no graded result: no scale to fetch
     "/practices/": 3,  # version, themes, their practices
-    # practice, version, applications, outcomes, credits, and the credited results counted
-    # explicit apart from general (kept per content version, like the rows)
-    "/practices/visible-leadership/": 6,
-    "/practices/peer-learning/": 6,
+    # practice, version, applications, outcomes, credits (the credited results counted explicit
+    # apart from general come from the catalogue index)
+    "/practices/visible-leadership/": 5,
+    "/practices/peer-learning/": 5,
     "/sectors/healthcare/": 9,
     "/sectors/education/": 9,
     "/organisations/leeds-teaching-hospitals-nhs-trust/": 6,

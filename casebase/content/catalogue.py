@@ -197,6 +197,15 @@ class CatalogueIndex:
         """Case studies with a published result the source credits to the practice so."""
         return self.credited.get((practice, directness), EMPTY)
 
+    def credited_results(self, practice: str) -> dict[tuple[str, str], int]:
+        """How many case studies have results of each direction the source credits to the
+        practice, by how directly: {(direction, directness): count}."""
+        return {
+            (direction, directness): len(members)
+            for (credited, direction, directness), members in self.sets["credited results"].items()
+            if credited == practice
+        }
+
     def any_of(self, facet: str, values: Iterable[str]) -> Bits:
         return Bits.union(EMPTY, *(self.members(facet, value) for value in values))
 
@@ -639,11 +648,13 @@ class Gathering:
             outcome__source__status=Status.PUBLISHED,
             **self.within,
         )
-        self.sets["credited"] = {
-            (practices[practice], directness): found
-            for practice, directness, found in self.grouped(
-                credits, "application__practice", "directness"
-            )
+        groups = self.grouped(credits, "application__practice", "directness", "outcome__direction")
+        self.sets["credited"] = unions(
+            ((practices[practice], directness), found) for practice, directness, _, found in groups
+        )
+        self.sets["credited results"] = {
+            (practices[practice], direction, directness): found
+            for practice, directness, direction, found in groups
         }
 
     def result(self) -> tuple[Sets, dict[str, np.ndarray]]:
@@ -667,7 +678,7 @@ OUTCOME_FAMILIES = {
 
 
 # The sets kept besides the facets' own.
-FAMILIES = ("results", "areas", "credited", "best", "since", "until")
+FAMILIES = ("results", "areas", "credited", "credited results", "best", "since", "until")
 
 
 def unions(pairs: Iterable[tuple]) -> dict:

@@ -175,7 +175,7 @@ def result_spread(
     index: CatalogueIndex, applied: Bits, credited: dict[tuple[str, str], int] | None = None
 ) -> Spread:
     """Over the case studies in `applied` (those that applied a practice), from the index;
-    `credited` is ContributionQuerySet.organisations_credited() for the practice."""
+    `credited` is CatalogueIndex.credited_results() for the practice."""
     credited = credited or {}
     counts = {
         key: count

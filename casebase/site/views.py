@@ -351,21 +351,10 @@ class PracticeDetailView(Breadcrumbs, DetailView):
             applications=page.object_list,
             page_obj=page,
             page_links=page_links(page, self.request.GET),
-            spread=evidence.result_spread(index, applied, self.credited(index)),
+            spread=evidence.result_spread(index, applied, index.credited_results(self.object.slug)),
             summary=evidence.evidence_summary(index, self.object.slug),
             **kwargs,
         )
-
-    def credited(self, index: catalogue.CatalogueIndex) -> dict[tuple[str, str], int]:
-        """How many organisations' results the source credits to this practice, by direction
-        and directness: counted once per content version (any case study may change them)."""
-        practice = self.object
-        found = rows.kept_or_rendered(
-            [practice.pk],
-            lambda pk: index.token and ("credits", pk, index.token),
-            lambda keys: {practice.pk: Contribution.objects.organisations_credited(practice)},
-        )
-        return found[practice.pk]
 
     def application_rows(self, case_study_ids: list[int], index: catalogue.CatalogueIndex) -> dict:
         """Each case study's row, as rendered once per version of it (casebase/site/rows.py):
