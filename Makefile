@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve bench bench-page-cache load-test test test-postgres postgres redis assets lint format load superuser clean
+.PHONY: run serve bench bench-page-cache bench-saving load-test test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -100,6 +100,7 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/page_cache.py
+	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE)
 
 # The page cache, old code (BASELINE) against the working tree, side by side: hits, cache
 # busting, Redis stopped (bench/page_cache.py). Writes bench/page-cache-results.md.
@@ -108,6 +109,17 @@ bench-page-cache: $(VENV)/.installed assets redis | $(WRK)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) bench/page_cache.py --baseline $(BASELINE)
+
+# Readers while an editor saves every 10 s (issue 16): open-loop latency at 100,000 case studies
+# on SQLite (bench/run.py's database, built if missing), the code at SAVING_BASELINE against the
+# working tree, one after the other (bench/readers_while_saving.py; aiohttp in a venv of its
+# own, bench/.venv-bench). SAVING_ARGS="--rate 8 --saving-seconds 120 ..." changes the run.
+# Writes bench/saving-results.md.
+SAVING_BASELINE ?= ee6299f
+bench-saving: $(VENV)/.installed assets redis
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE) $(SAVING_ARGS)
 
 # 50 readers and 2 editors saving for 2 minutes against gunicorn, on SQLite then PostgreSQL
 # (bench/load.py; locust in its own venv, bench/.venv-locust). Writes bench/load-results.md.
