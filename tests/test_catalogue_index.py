@@ -445,7 +445,7 @@ def test_no_set_is_kept_as_runs():
     index = catalogue.current()
     sets = [value.members for values in index.facets.values() for value in values]
     sets += [found for _, found in index.since + index.until]
-    sets.append(catalogue.search(index, "leadership").members)
+    sets.append(catalogue.matches(index, "leadership").members)
     assert max(len(found) for found in sets) > 5
     for found in sets:
         assert found.get_statistics()["n_run_containers"] == 0, list(found)
@@ -637,9 +637,9 @@ def test_a_search_is_kept_with_its_index(django_assert_num_queries):
     index = catalogue.current()
     index.searches.clear()
     with django_assert_num_queries(1):
-        first = catalogue.search(index, "leadership")
+        first = catalogue.matches(index, "leadership")
     with django_assert_num_queries(0):
-        again = catalogue.search(index, "Leadership!")  # the same words
+        again = catalogue.matches(index, "Leadership!")  # the same words
     assert again is first
     assert set(index.id_at(first.members)) == sql_ids("q=leadership")
 
@@ -647,20 +647,20 @@ def test_a_search_is_kept_with_its_index(django_assert_num_queries):
     fresh = catalogue.current()
     assert fresh is not index and fresh.searches == {}
     with django_assert_num_queries(1):
-        assert catalogue.search(fresh, "leadership") is not first
+        assert catalogue.matches(fresh, "leadership") is not first
 
 
 def test_only_the_latest_searches_are_kept(django_assert_num_queries):
     index = catalogue.current()
     index.searches.clear()
-    kept = catalogue.search(index, "leadership")
+    kept = catalogue.matches(index, "leadership")
     others = [f"word{n}" for n in range(catalogue.KEPT_SEARCHES - 1)]
     for word in others:
-        catalogue.search(index, word)
+        catalogue.matches(index, word)
     assert len(index.searches) == catalogue.KEPT_SEARCHES
     with django_assert_num_queries(0):
-        assert catalogue.search(index, "leadership") is kept  # now the most recent
-    catalogue.search(index, "another")
+        assert catalogue.matches(index, "leadership") is kept  # now the most recent
+    catalogue.matches(index, "another")
     assert len(index.searches) == catalogue.KEPT_SEARCHES
     assert ("leadership",) in index.searches
     assert (others[0],) not in index.searches and (others[1],) in index.searches

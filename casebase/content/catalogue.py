@@ -315,7 +315,7 @@ class SearchResult:
         return positions[order[:stop]].tolist()
 
 
-def search(index: CatalogueIndex, query: str) -> SearchResult:
+def matches(index: CatalogueIndex, query: str) -> SearchResult:
     """The published case studies matching `query`, with their ranks: one query, whose matches
     cross into Python as two strings parsed in C. The last few searches are kept with the
     index, and go when it does: a page, a filter or a sort on the same words costs nothing."""

@@ -328,7 +328,7 @@ class Selection:
         self.query = (data.get("q") or "").strip()
         self.found: catalogue.SearchResult | None = None
         if self.query:
-            self.found = catalogue.search(index, self.query)
+            self.found = catalogue.matches(index, self.query)
             self.sets["q"] = self.found.members
         for name, bound in (("year_from", "since"), ("year_to", "until")):
             if data.get(name) is not None:
