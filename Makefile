@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve bench bench-page-cache bench-saving load-test test test-postgres postgres redis assets lint format load superuser clean
+.PHONY: run serve bench bench-page-cache bench-saving bench-datasette load-test test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
@@ -102,6 +102,7 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 	$(PY) bench/catch_up.py
 	$(PY) bench/page_cache.py
 	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE)
+	$(PY) bench/datasette_side_by_side.py $(DATASETTE_ARGS)
 
 # What a save costs the next request at 100,000 case studies: the catalogue index caught up in
 # place against a full build (bench/catch_up.py, on bench/run.py's SQLite file). Writes
@@ -127,6 +128,16 @@ bench-saving: $(VENV)/.installed assets redis
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
 		$(PY) manage.py collectstatic --no-input --verbosity 0
 	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE) $(SAVING_ARGS)
+
+# Casebase against Datasette on the same SQLite file at 100,000 case studies (issue 16): fresh
+# searches, case study pages and faceted questions, one request at a time, the two servers in
+# turn (bench/datasette_side_by_side.py; Datasette and aiohttp in bench/.venv-bench, never the
+# project's dependencies). DATASETTE_ARGS="--database-file /tmp/b100k.sqlite3 --words 40 ..."
+# changes the run. Writes bench/datasette-results.md.
+bench-datasette: $(VENV)/.installed assets redis
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=collectstatic-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+		$(PY) manage.py collectstatic --no-input --verbosity 0
+	$(PY) bench/datasette_side_by_side.py $(DATASETTE_ARGS)
 
 # 50 readers and 2 editors saving for 2 minutes against gunicorn, on SQLite then PostgreSQL
 # (bench/load.py; locust in its own venv, bench/.venv-locust). Writes bench/load-results.md.
