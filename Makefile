@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: run serve bench bench-page-cache bench-saving bench-datasette load-test test test-postgres postgres redis assets lint format load superuser clean
+.PHONY: run serve bench bench-catch-up bench-page-cache bench-saving bench-datasette load-test test test-postgres postgres redis assets lint format load superuser clean
 
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
