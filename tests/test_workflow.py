@@ -5,7 +5,14 @@ from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 
-from casebase.content.models import CaseStudy, Contribution, Finding, PracticeApplication, Status
+from casebase.content.models import (
+    CaseStudy,
+    ContentVersion,
+    Contribution,
+    Finding,
+    PracticeApplication,
+    Status,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +116,14 @@ def test_the_preview_credits_draft_parts_but_not_withdrawn_ones(editor_only):
     PracticeApplication.objects.filter(pk=credit.application_id).update(status=Status.WITHDRAWN)
     page = editor_only.get(preview).content.decode()
     assert practice not in page.split(section)[1].split("</section>")[0]
+
+
+def test_a_bulk_action_that_changes_nothing_leaves_the_content_version(publisher):
+    """Publishing what is already published writes nothing, so readers' caches and every
+    worker's catalogue index stay as they are."""
+    norfolk = CaseStudy.objects.get(slug="norfolk")
+    version = ContentVersion.read()
+    changelist = reverse("admin:content_casestudy_changelist")
+    response = publisher.post(changelist, {"action": "publish", "_selected_action": [norfolk.pk]})
+    assert response.status_code == 302
+    assert ContentVersion.read() == version

@@ -262,7 +262,8 @@ def _set_status(modeladmin, request, queryset, status: str, verb: str) -> None:
     changed_records = queryset.model._default_manager.filter(pk__in=[obj.pk for obj in changing])
     count = changed_records.update(status=status)
     modeladmin.record(request, changed_records, f"{verb.capitalize()} (bulk action).")
-    changed(touched_by(changing))
+    if changing:  # nothing written: nothing for readers' caches or the index to follow
+        changed(touched_by(changing))
     modeladmin.message_user(
         request,
         ngettext("%(n)d record %(verb)s.", "%(n)d records %(verb)s.", count)
