@@ -251,6 +251,38 @@ def report(measured: dict, built: dict, rates: dict, command: str) -> str:
                     f"{result['errors']} (sockets: {result['socket_errors']}) | {result['p50']} |"
                 )
             lines.append("")
+    return "\n".join(lines) + "\n" + measured_elsewhere()
+
+
+# What the other benchmarks of `make bench` found, summed up here from their own files.
+ELSEWHERE = {
+    "catch-up-results.md": "What a save costs the next request (bench/catch_up.py)",
+    "saving-results.md": "Readers while an editor saves (bench/readers_while_saving.py)",
+    "datasette-results.md": "Against Datasette (bench/datasette_side_by_side.py)",
+}
+
+
+def measured_elsewhere() -> str:
+    """Each other results file's command line, its tables' first rows if short (catch-up) and
+    every target it marks met or not: the figures in one place, the details in their files."""
+    lines = ["", "## Saves, scale and Datasette (issue 16)", ""]
+    for name, title in ELSEWHERE.items():
+        path = RESULTS.parent / name
+        if not path.exists():
+            continue
+        text = path.read_text().splitlines()
+        produced = next((line for line in text if line.startswith("Produced by")), "")
+        kept = [line for line in text if "met**" in line or "x faster |" in line]
+        lines += [
+            f"### {title}",
+            "",
+            produced[:400],
+            "",
+            *kept,
+            "",
+            f"Details: `bench/{name}`.",
+            "",
+        ]
     return "\n".join(lines) + "\n"
 
 
