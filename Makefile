@@ -103,6 +103,7 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 	$(PY) bench/page_cache.py
 	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE)
 	$(PY) bench/datasette_side_by_side.py $(DATASETTE_ARGS)
+	$(PY) bench/markup.py
 
 # What a save costs the next request at 100,000 case studies: the catalogue index caught up in
 # place against a full build (bench/catch_up.py, on bench/run.py's SQLite file). Writes

@@ -36,10 +36,10 @@ from tests.helpers import saved
 
 pytestmark = pytest.mark.django_db
 
-# catalogue.build(): the published case studies; practices' ids; their themes; applications by
-# practice; outcomes by facet values; outcomes by case study (6), and the options of the five
-# facets whose options are rows: sector, theme, practice, type, indicator (5).
-BUILD_QUERIES = 12
+# catalogue.build(): the published case studies; applications by practice and theme; outcomes
+# by facet values; outcomes by case study; credits (5), and the options of the five facets whose
+# options are rows: sector, theme, practice, type, indicator (5).
+BUILD_QUERIES = 10
 
 
 def filterset(query: str) -> CaseStudyFilter:

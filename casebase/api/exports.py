@@ -31,7 +31,7 @@ from casebase.api.serializers import (
     ThemeSerializer,
 )
 from casebase.content import grading
-from casebase.content.filters import CaseStudyFilter
+from casebase.content.filters import Selection, selection
 from casebase.content.models import (
     CaseStudy,
     Finding,
@@ -110,18 +110,17 @@ def refuse_the_whole_dataset(count: int) -> JsonResponse:
     return JsonResponse({"error": message}, status=400)
 
 
-def filtered_case_studies(request: HttpRequest) -> tuple[CaseStudyFilter, list[CaseStudy]]:
-    """The catalogue's filtered set, invalid values left out as in the catalogue. Counted
-    first: more than DOWNLOAD_MAX_CASE_STUDIES raises TooManyToDownload before any is read."""
-    filterset = CaseStudyFilter(request.GET, queryset=CaseStudy.objects.published())
-    filterset.is_valid()
-    count = filterset.qs.count()
+def filtered_case_studies(request: HttpRequest) -> tuple[Selection, list[CaseStudy]]:
+    """The catalogue's selection, invalid values left out as in the catalogue. Counted first:
+    more than DOWNLOAD_MAX_CASE_STUDIES raises TooManyToDownload before any is read."""
+    selected = selection(request.GET)
+    count = len(selected.members())
     if count > settings.DOWNLOAD_MAX_CASE_STUDIES:
         raise TooManyToDownload(count)
-    studies = (
-        filterset.qs.for_catalogue().select_related("source").order_by(*queries.CATALOGUE_ORDER)
-    )
-    return filterset, list(studies)
+    studies = selected.narrowed(
+        CaseStudy.objects.published().for_catalogue().select_related("source")
+    ).order_by(*queries.CATALOGUE_ORDER)
+    return selected, list(studies)
 
 
 def export_rows(studies: list[CaseStudy], request: HttpRequest) -> Iterator[dict]:
@@ -185,10 +184,10 @@ def source_columns(source) -> dict:
     return {"source_title": source.title, "source_url": source.url, "source_year": source.year}
 
 
-def active_filters(filterset: CaseStudyFilter) -> dict:
+def active_filters(selected: Selection) -> dict:
     """The filters that were applied, as a reader would write them in the URL."""
     active = {}
-    for name, value in filterset.form.cleaned_data.items():
+    for name, value in selected.form.cleaned_data.items():
         if value in (None, "", [], ()) or (hasattr(value, "exists") and not value):
             continue
         if hasattr(value, "__iter__") and not isinstance(value, str):
@@ -239,14 +238,14 @@ def catalogue_csv(request: HttpRequest) -> HttpResponse:
 @require_safe
 def catalogue_json(request: HttpRequest) -> JsonResponse:
     try:
-        filterset, studies = filtered_case_studies(request)
+        selected, studies = filtered_case_studies(request)
     except TooManyToDownload as refusal:
         return JsonResponse({"error": str(refusal)}, status=400)
     rows = list(export_rows(studies, request))
     body = {
         "source": SOURCE_NOTE,
-        "filters": active_filters(filterset),
-        "ignored": {name: list(errors) for name, errors in filterset.errors.items()},
+        "filters": active_filters(selected),
+        "ignored": {name: list(errors) for name, errors in selected.form.errors.items()},
         "count": len(rows),
         "rows": rows,
     }

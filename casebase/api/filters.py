@@ -1,6 +1,7 @@
-"""The catalogue's filters in the API: the same `CaseStudyFilter` through django-filter's DRF
-backend, so an invalid value answers 400 saying what is wrong; also for rows that hang on a case
-study, such as outcomes. The OpenAPI description of each parameter comes from the FilterSet."""
+"""The catalogue's filters in the API: the catalogue's own form and selection, so an invalid
+value answers 400 saying what is wrong and the API selects what the site shows; also for rows
+that hang on a case study, such as outcomes. The OpenAPI description of each parameter comes
+from the same filters in SQL (`CaseStudyFilter`)."""
 
 import django_filters
 from django.db.models import QuerySet
@@ -10,41 +11,33 @@ from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.plumbing import build_array_type, build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
-from casebase.content.filters import CaseStudyFilter
-from casebase.content.models import CaseStudy
+from casebase.content import facets
+from casebase.content.filters import CaseStudyFilter, selection
 
 # Text filters refuse a NUL byte (no stored value has one), so the schema excludes it too.
 NO_NUL = "^[^\\x00]*$"
 
 
 class CatalogueFilterBackend(DjangoFilterBackend):
-    """Filters case studies with the view's `filterset_class` (the catalogue's)."""
+    """Filters case studies as the catalogue does: its form checks each parameter (400 saying
+    what is wrong), its selection over the catalogue index picks the case studies. The view's
+    `filterset_class` (the same filters in SQL) describes the parameters in the schema."""
+
+    case_study_field = "pk"
+
+    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
+        if not request.query_params.keys() & CaseStudyFilter.base_filters.keys():
+            return queryset  # no filter: nothing to read the index for
+        selected = selection(request.query_params)
+        if selected.form.errors:
+            raise utils.translate_validation(selected.form.errors)
+        return selected.narrowed(queryset, self.case_study_field)
 
 
 class CaseStudyChildFilterBackend(CatalogueFilterBackend):
-    """Keeps the rows whose case study the catalogue's filters keep.
-
-    The view's `filterset_class` filters published case studies; the view's own rows are then
-    narrowed to those case studies through `case_study_field`.
-    """
+    """Keeps the rows (outcomes, say) whose case study the catalogue's filters keep."""
 
     case_study_field = "case_study"
-
-    def get_filterset_class(self, view, queryset=None):
-        # The FilterSet is over case studies, not over the view's model.
-        return view.filterset_class
-
-    def get_filterset_kwargs(self, request, queryset, view) -> dict:
-        return {
-            **super().get_filterset_kwargs(request, queryset, view),
-            "queryset": CaseStudy.objects.published(),
-        }
-
-    def filter_queryset(self, request, queryset: QuerySet, view) -> QuerySet:
-        filterset: CaseStudyFilter = self.get_filterset(request, queryset, view)
-        if not filterset.is_valid():
-            raise utils.translate_validation(filterset.errors)
-        return queryset.filter(**{f"{self.case_study_field}__in": filterset.qs.values("pk")})
 
 
 class CatalogueFilterExtension(OpenApiFilterExtension):
@@ -62,8 +55,7 @@ class CatalogueFilterExtension(OpenApiFilterExtension):
 
 
 SLUG = r"^[-a-zA-Z0-9_]+$"
-SLUG_LISTS = {"sector": "sectors", "practice": "practices", "theme": "practices",
-              "type": "organisations", "indicator": "outcomes"}  # fmt: skip
+SLUG_LISTS = {facet.name: facet.api_list for facet in facets.FACETS if facet.api_list}
 
 
 def filter_parameter(name: str, filter_: django_filters.Filter) -> dict:

@@ -28,20 +28,16 @@ from django.db import connection
 from django.db.models import Aggregate, Count, Max, Min, Q, TextField
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import grading
+from casebase.content import facets, grading
 from casebase.content.models import (
     CaseStudy,
     ContentChange,
     ContentVersion,
     Contribution,
-    Indicator,
-    OrganisationType,
     Outcome,
-    Practice,
     PracticeApplication,
-    PracticeTheme,
-    Sector,
-    Status,
+    published_application,
+    published_outcome,
 )
 from casebase.content.search import scored_matches
 from casebase.content.search import words as search_words
@@ -62,13 +58,9 @@ def bits(positions: Iterable[int]) -> Bits:
     return Bits(positions, optimize=False)
 
 
-# Facets with one value per case study (its organisation's): counted in one pass over the
+# Facets with one value per case study (its organisation's) are counted in one pass over the
 # selection, however many values they have (regions run to thousands).
-SINGLE_VALUED = ("sector", "type", "region")
-FACET_NAMES = (
-    *SINGLE_VALUED,
-    *("practice", "theme", "indicator", "direction", "evidence", "strength"),
-)
+SINGLE_VALUED = facets.SINGLE_VALUED
 # Numbers kept per position, for the orders (0: none).
 COLUMNS = ("start", "end", "outcomes", "strongest")
 
@@ -149,7 +141,7 @@ class CatalogueIndex:
                 for value, label in self.options[name]
                 if value and value in sets[name]
             ]
-            for name in FACET_NAMES
+            for name in facets.NAMES
         }
         self.labels = {name: dict(choices) for name, choices in self.options.items()}
         self.since, self.until = (sorted(sets[name].items()) for name in ("since", "until"))
@@ -399,17 +391,15 @@ class IdList(Aggregate):
 
 
 def published_studies(only: set[int] | None = None) -> list[tuple]:
-    """(id, sector, type, region, start, end) of the published case studies (of `only`), in
-    catalogue order: organisation A to Z, then title."""
+    """(id, the organisation's facets' values, start, end) of the published case studies (of
+    `only`), in catalogue order: organisation A to Z, then title."""
     studies = CaseStudy.objects.published()
     if only is not None:
         studies = studies.filter(pk__in=only)
     return list(
         studies.order_by(*CATALOGUE_ORDER).values_list(
             "pk",
-            "organisation__type__sector__slug",
-            "organisation__type__slug",
-            "organisation__region",
+            *(f"organisation__{facet.field}" for facet in facets.held_by("organisation")),
             "period_start",
             "period_end",
         )
@@ -437,7 +427,7 @@ def build(token: str | None, seq: int) -> CatalogueIndex:
         generation=np.full(len(ids), seq, dtype=np.int64),
         all=Bits(range(len(ids))),
         sets=sets,
-        options=facet_options(sets["region"]),
+        options=facet_options(sets),
         columns=columns,
         orderings=orderings(Ordering.of(np.arange(len(ids)), len(ids)), columns),
     )
@@ -477,7 +467,7 @@ def updated(index: CatalogueIndex, changed: set[int], token: str, seq: int) -> C
     order = organisation.order[~np.isin(organisation.order, touched)]
     for pk, position in mine.items():
         order = np.insert(order, catalogue_place(pk, order, ids), position)
-    options = index.options | {"region": [(region, region) for region in sorted(sets["region"])]}
+    options = index.options | facet_options(sets, rows=False)
     return CatalogueIndex(
         token=token,
         seq=seq,
@@ -534,9 +524,9 @@ def gather(
     published case studies for a build, the `only` ones changed for an update."""
     gathering = Gathering(position_of, size, {} if only is None else {"case_study__in": only})
     gathering.studies(studies)
-    practices = gathering.practices()
+    gathering.applications()
     gathering.outcomes()
-    gathering.credits(practices)
+    gathering.credits()
     return gathering.result()
 
 
@@ -547,7 +537,7 @@ class Gathering:
     def __init__(self, position_of: dict[int, int], size: int, within: dict):
         self.position_of, self.within = position_of, within
         self.published = Bits(position_of)
-        self.sets: Sets = {name: {} for name in (*FACET_NAMES, *FAMILIES)}
+        self.sets: Sets = {name: {} for name in (*facets.NAMES, *FAMILIES)}
         self.columns = {name: np.zeros(size, dtype=np.int32) for name in COLUMNS}
         self.earliest: dict[int, int] = {}  # the years each covers, from its period and results
         self.latest: dict[int, int] = {}
@@ -566,11 +556,10 @@ class Gathering:
         """The facets of the organisation (one value each) and the period."""
         members = {name: defaultdict(list) for name in SINGLE_VALUED}
         start_column, end_column = self.columns["start"], self.columns["end"]
-        for pk, sector, kind, region, start, end in studies:
+        for pk, *values, start, end in studies:
             position = self.position_of[pk]
-            members["sector"][sector].append(position)
-            members["type"][kind].append(position)
-            members["region"][region].append(position)
+            for name, value in zip(SINGLE_VALUED, values, strict=True):
+                members[name][value].append(position)
             start_column[position], end_column[position] = start or 0, end or 0
             if start is not None or end is not None:
                 self.earliest[position] = start if start is not None else end
@@ -578,39 +567,36 @@ class Gathering:
         for name, values in members.items():
             self.sets[name] = {value: bits(found) for value, found in values.items()}
 
-    def practices(self) -> dict[int, str]:
-        """Published applications of published practices, whose case study is published (by
-        `positions`): what PracticeApplication.objects.published() selects, without its joins.
-        Returns the published practices' slugs by id."""
-        practices = dict(Practice.objects.published().values_list("pk", "slug").order_by())
-        themes = dict(Practice.objects.published().values_list("slug", "theme__slug").order_by())
-        applications = PracticeApplication.objects.filter(
-            status=Status.PUBLISHED, practice__in=practices, **self.within
-        )
-        self.sets["practice"] = {
-            practices[practice]: found for practice, found in self.grouped(applications, "practice")
-        }
-        self.sets["theme"] = unions(
-            (themes[practice], found) for practice, found in self.sets["practice"].items()
-        )
-        return practices
+    def applications(self) -> None:
+        """Published applications (of published practices), by each facet they hold."""
+        applications = PracticeApplication.objects.published(within_case_study=True)
+        held = facets.held_by("applications")
+        groups = self.grouped(applications.filter(**self.within), *(f.field for f in held))
+        for number, facet in enumerate(held):
+            self.sets[facet.name] = unions((group[number], group[-1]) for group in groups)
 
     def outcomes(self) -> None:
         """Published outcomes (with a published source), grouped by everything the index
         needs; and per case study, how many and the years they cover."""
-        outcomes = Outcome.objects.filter(
-            status=Status.PUBLISHED, source__status=Status.PUBLISHED, **self.within
-        )
-        groups = self.grouped(
-            outcomes, "indicator__slug", "indicator__area", "direction", "evidence", "strength"
-        )
+        outcomes = Outcome.objects.published(within_case_study=True).filter(**self.within)
+        fields = (*(facet.field for facet in OUTCOME_FACETS), "indicator__area")
+        groups = [
+            (dict(zip(fields, group, strict=True)), found)
+            for *group, found in self.grouped(outcomes, *fields)
+        ]
         sets = self.sets
-        for family, key in OUTCOME_FAMILIES.items():
-            sets[family] = unions((key(*group[:5]), group[5]) for group in groups)
+        for facet in OUTCOME_FACETS:
+            sets[facet.name] = unions(
+                (facet.shown(row[facet.field]), found) for row, found in groups
+            )
+        sets["results"] = unions(
+            ((row["direction"], row["strength"]), found) for row, found in groups
+        )
+        sets["areas"] = unions((row["indicator__area"], found) for row, found in groups)
         strongest = self.columns["strongest"]  # 0: no published result
-        for *_, strength, found in groups:
+        for row, found in groups:
             where = as_array(found)
-            strongest[where] = np.maximum(strongest[where], strength)
+            strongest[where] = np.maximum(strongest[where], row["strength"])
         for grade in grading.SLUGS:
             if found := np.flatnonzero(strongest == grade).tolist():
                 sets["best"][grade] = bits(found)
@@ -639,21 +625,21 @@ class Gathering:
                 self.earliest[position] = min(year, self.earliest.get(position, year))
                 self.latest[position] = max(year, self.latest.get(position, year))
 
-    def credits(self, practices: dict[int, str]) -> None:
+    def credits(self) -> None:
         """Published credits: a published application's practice, for a published result."""
         credits = Contribution.objects.filter(
-            application__status=Status.PUBLISHED,
-            application__practice__in=practices,
-            outcome__status=Status.PUBLISHED,
-            outcome__source__status=Status.PUBLISHED,
+            published_application("application__", case_study=False),
+            published_outcome("outcome__", case_study=False),
             **self.within,
         )
-        groups = self.grouped(credits, "application__practice", "directness", "outcome__direction")
+        groups = self.grouped(
+            credits, "application__practice__slug", "directness", "outcome__direction"
+        )
         self.sets["credited"] = unions(
-            ((practices[practice], directness), found) for practice, directness, _, found in groups
+            ((practice, directness), found) for practice, directness, _, found in groups
         )
         self.sets["credited results"] = {
-            (practices[practice], direction, directness): found
+            (practice, direction, directness): found
             for practice, directness, direction, found in groups
         }
 
@@ -666,15 +652,7 @@ class Gathering:
         return sets, self.columns
 
 
-# Each family read from a group of outcomes (indicator, area, direction, evidence, strength).
-OUTCOME_FAMILIES = {
-    "indicator": lambda indicator, area, direction, evidence, strength: indicator,
-    "direction": lambda indicator, area, direction, evidence, strength: direction,
-    "evidence": lambda indicator, area, direction, evidence, strength: evidence,
-    "strength": lambda indicator, area, direction, evidence, strength: grading.SLUGS[strength],
-    "results": lambda indicator, area, direction, evidence, strength: (direction, strength),
-    "areas": lambda indicator, area, direction, evidence, strength: area,
-}
+OUTCOME_FACETS = facets.held_by("outcomes")
 
 
 # The sets kept besides the facets' own.
@@ -689,22 +667,13 @@ def unions(pairs: Iterable[tuple]) -> dict:
     return {key: Bits.union(*found) for key, found in grouped.items()}
 
 
-def facet_options(regions: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-    """Every facet's (value, label) pairs in the order the catalogue lists them."""
+def facet_options(sets: Sets, *, rows: bool = True) -> dict[str, list[tuple[str, str]]]:
+    """Every facet's (value, label) pairs in the order the catalogue lists them; `rows=False`:
+    only those of the facets whose options are the values the data holds (regions)."""
     return {
-        "sector": list(Sector.objects.order_by("position", "slug").values_list("slug", "name")),
-        "theme": list(
-            PracticeTheme.objects.published()
-            .order_by("position", "slug")
-            .values_list("slug", "name")
-        ),
-        "practice": list(Practice.objects.published().order_by("slug").values_list("slug", "name")),
-        "type": list(OrganisationType.objects.order_by("slug").values_list("slug", "name")),
-        "region": [(region, region) for region in sorted(regions)],
-        "indicator": list(Indicator.objects.order_by("slug").values_list("slug", "name")),
-        "direction": sorted(Outcome.Direction.choices),
-        "evidence": sorted(Outcome.Evidence.choices),
-        "strength": grading.CHOICES,
+        facet.name: facet.options(sets[facet.name])
+        for facet in facets.FACETS
+        if rows or (facet.rows is None and facet.choices is None)
     }
 
 

@@ -1,10 +1,12 @@
-"""The catalogue's filters: one FilterSet over GET parameters, and the counts for every facet.
+"""The catalogue's filters (the facets of casebase/content/facets.py, a search and years): a
+reader's selection over the catalogue index, each facet's counts, and the same filters in SQL.
 
 Several values within one facet combine with OR; different facets with AND. To-many facets look
 only at published practice applications and outcomes, so a draft can never widen a result.
 """
 
 import copy
+import json
 from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import cache, partial
@@ -12,21 +14,15 @@ from functools import cache, partial
 import django_filters
 import numpy as np
 from django import forms
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import catalogue, grading, search
-from casebase.content.models import (
-    CaseStudy,
-    Indicator,
-    OrganisationType,
-    Outcome,
-    Practice,
-    PracticeApplication,
-    PracticeTheme,
-    Sector,
-)
+from casebase.content import catalogue, facets, search
+from casebase.content.facets import MODEL_FACETS, FacetSpec, published_outcomes
+from casebase.content.models import CaseStudy
 
 SORTS = {
     "relevance": "Most relevant",
@@ -92,86 +88,33 @@ class KnownValueMultipleChoiceField(AnyValueMultipleChoiceField):
         return value in self.known
 
 
-def published_applications(practices: Q) -> QuerySet:
-    return PracticeApplication.objects.published().filter(practices).values("case_study")
+def sql_filter(facet: FacetSpec) -> django_filters.Filter:
+    """The facet's filter in the FilterSet: its value checked as the API checks it (a slug
+    with a query), then its condition in SQL."""
+    common = {
+        "method": "filter_facet",
+        "field_name": facet.name,  # what the method is given to tell the facet
+        "label": facet.label,
+        "widget": forms.CheckboxSelectMultiple,
+    }
+    if facet.rows is not None:
+        # A callable (django-filter calls it when it builds the form class, once): every
+        # request copies the filters, and copying a callable is free where a queryset is not.
+        # Unordered: it only checks the chosen slugs, and an organisation type's order is a join.
+        rows = facet.rows
+        return SlugChoiceFilter(
+            to_field_name="slug", queryset=lambda request: rows().order_by(), **common
+        )
+    if facet.choices is not None:
+        return ChoiceFilter(choices=facet.choices, **common)
+    return AnyValueMultipleFilter(**common)
 
 
-def published_outcomes(condition: Q) -> QuerySet:
-    return Outcome.objects.published().filter(condition).values("case_study")
-
-
-def having(queryset: QuerySet, children: QuerySet, value) -> QuerySet:
-    """Case studies with a matching published child. An empty choice (which a model field
-    cleans to an empty queryset, not to []) filters nothing."""
-    return queryset.filter(pk__in=children) if value else queryset
-
-
-# Querysets as callables (django-filter calls them when it builds the form class, once): every
-# request copies the filters, and copying a callable is free where copying a queryset is not.
-# Unordered: they only check the chosen slugs, and an organisation type's order is a join.
 class CaseStudyFilter(django_filters.FilterSet):
+    """The catalogue's filters in SQL: how the API checks its parameters and describes them,
+    and the reference the tests hold the catalogue index to."""
+
     q = django_filters.CharFilter(method="filter_search", label="Search")
-    sector = SlugChoiceFilter(
-        field_name="organisation__type__sector__slug",
-        distinct=False,  # one organisation per case study: nothing to de-duplicate
-        to_field_name="slug",
-        queryset=lambda request: Sector.objects.order_by(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Sector",
-    )
-    practice = SlugChoiceFilter(
-        method="filter_practice",
-        to_field_name="slug",
-        queryset=lambda request: Practice.objects.published().order_by(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Practice",
-    )
-    theme = SlugChoiceFilter(
-        method="filter_theme",
-        to_field_name="slug",
-        queryset=lambda request: PracticeTheme.objects.published().order_by(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Practice theme",
-    )
-    type = SlugChoiceFilter(
-        field_name="organisation__type__slug",
-        distinct=False,  # one organisation per case study: nothing to de-duplicate
-        to_field_name="slug",
-        queryset=lambda request: OrganisationType.objects.order_by(),
-        widget=forms.CheckboxSelectMultiple,
-        label="Type of organisation",
-    )
-    region = AnyValueMultipleFilter(
-        field_name="organisation__region",
-        distinct=False,  # one organisation per case study: nothing to de-duplicate
-        widget=forms.CheckboxSelectMultiple,
-        label="Region",
-    )
-    indicator = SlugChoiceFilter(
-        method="filter_indicator",
-        to_field_name="slug",
-        queryset=lambda request: Indicator.objects.order_by(),
-        widget=forms.CheckboxSelectMultiple,
-        label="What was measured",
-    )
-    direction = ChoiceFilter(
-        method="filter_direction",
-        choices=Outcome.Direction.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Result",
-    )
-    strength = ChoiceFilter(
-        method="filter_strength",
-        choices=grading.CHOICES,
-        widget=forms.CheckboxSelectMultiple,
-        label="Strength of evidence",
-    )
-    evidence = ChoiceFilter(
-        method="filter_evidence",
-        choices=Outcome.Evidence.choices,
-        widget=forms.CheckboxSelectMultiple,
-        label="Who measured the result",
-    )
     year_from = django_filters.NumberFilter(
         method="filter_year_from", label="From year", min_value=1800, max_value=2100
     )
@@ -182,6 +125,13 @@ class CaseStudyFilter(django_filters.FilterSet):
     class Meta:
         model = CaseStudy
         fields: list[str] = []
+
+    @classmethod
+    def get_filters(cls) -> dict:
+        """The declared filters, with each facet's after the search, in the facets' order."""
+        declared = super().get_filters()
+        facet_filters = {facet.name: sql_filter(facet) for facet in facets.FACETS}
+        return {"q": declared.pop("q"), **facet_filters, **declared}
 
     def get_form_class(self):
         return self.form_class()
@@ -204,24 +154,10 @@ class CaseStudyFilter(django_filters.FilterSet):
         # Each facet's count applies the search again: the full-text ranking is made once.
         return search.matching(queryset, value, self.__dict__.setdefault("_ranked", {}))
 
-    def filter_practice(self, queryset, name, value):
-        return having(queryset, published_applications(Q(practice__in=value)), value)
-
-    def filter_theme(self, queryset, name, value):
-        return having(queryset, published_applications(Q(practice__theme__in=value)), value)
-
-    def filter_indicator(self, queryset, name, value):
-        return having(queryset, published_outcomes(Q(indicator__in=value)), value)
-
-    def filter_direction(self, queryset, name, value):
-        return having(queryset, published_outcomes(Q(direction__in=value)), value)
-
-    def filter_evidence(self, queryset, name, value):
-        return having(queryset, published_outcomes(Q(evidence__in=value)), value)
-
-    def filter_strength(self, queryset, name, value):
-        grades = [grading.BY_SLUG[slug] for slug in value]
-        return having(queryset, published_outcomes(Q(strength__in=grades)), value)
+    def filter_facet(self, queryset, name, value):
+        # A model facet's value is its rows (an empty choice: an empty queryset, not []).
+        values = [getattr(chosen, "slug", chosen) for chosen in value]
+        return queryset.filter(facets.BY_NAME[name].condition(values)) if values else queryset
 
     # -- the years a case study covers: its period, or the years of its results ------------------
 
@@ -240,36 +176,30 @@ def covers_years(*, since: int | None = None, until: int | None = None) -> Q:
     else:
         period = Q(period_start__lte=until) | Q(period_start__isnull=True, period_end__lte=until)
         dated = Q(result_year__lte=until) | Q(baseline_year__lte=until)
-    return period | Q(pk__in=published_outcomes(dated))
+    return period | Q(pk__in=published_outcomes().filter(dated).values("case_study"))
 
 
 # --- The catalogue's form --------------------------------------------------------------------
 
-# Facets whose options are rows: the filters check a choice with a query, the catalogue with its
-# index, which read every option (with case studies or not) when it was built.
-MODEL_FACETS = ("sector", "practice", "theme", "type", "indicator")
 
-
-def checked_by_index(filter_form: type[forms.Form]) -> type[forms.Form]:
-    fields = {
-        name: KnownValueMultipleChoiceField(
-            label=filter_form.base_fields[name].label, required=False
-        )
-        for name in MODEL_FACETS
-    }
-    return type("CheckedByIndexForm", (filter_form,), fields)
-
-
-class CatalogueForm(checked_by_index(CaseStudyFilter.form_class())):
-    """The filters' form as the catalogue and the evidence map read it: the same fields, labels
-    and messages, with each model facet's choices checked against the catalogue index. A
-    sector's slug is a dictionary lookup, where a query (built by the ORM, then run) cost a
-    tenth of a catalogue page, for every facet chosen."""
+class CatalogueForm(CaseStudyFilter.form_class()):
+    """The filters' form as the catalogue, the evidence map, the API and the downloads read it:
+    the same fields, labels and messages, with each model facet's choices checked against the
+    catalogue index. A sector's slug is a dictionary lookup, where a query (built by the ORM,
+    then run) cost a tenth of a catalogue page, for every facet chosen."""
 
     def __init__(self, data: QueryDict, index: catalogue.CatalogueIndex):
         super().__init__(data)
         for name in MODEL_FACETS:
             self.fields[name].known = index.labels[name]
+
+
+CatalogueForm.base_fields.update(
+    {
+        name: KnownValueMultipleChoiceField(label=facets.BY_NAME[name].label, required=False)
+        for name in MODEL_FACETS
+    }
+)
 
 
 # --- Facet counts ---------------------------------------------------------------------------
@@ -295,17 +225,7 @@ class Facet:
         return [option for option in self.options if option.selected]
 
 
-FACETS = (
-    "sector",
-    "theme",
-    "practice",
-    "type",
-    "region",
-    "indicator",
-    "direction",
-    "strength",
-    "evidence",
-)
+FACETS = facets.NAMES
 # A facet with more options than this shows the ones with the most results (and any chosen):
 # thousands of checkboxes help no one, on a phone or a screen reader least of all.
 MOST_OPTIONS = 30
@@ -352,6 +272,28 @@ class Selection:
             return lambda start, stop: self.found.first(members, stop)[start:]
         ordering = self.index.orderings.get(sort, self.index.orderings["organisation"])
         return partial(ordering.slice, members)
+
+    def narrowed(self, queryset: QuerySet, field: str = "pk") -> QuerySet:
+        """The rows of `queryset` whose case study (`field`) the filters select: the API's and
+        the downloads' selection, the catalogue's own. The ids go as one parameter: a list of
+        50,000 would be as many placeholders (SQLite allows 32,766)."""
+        if not self.sets:
+            return queryset  # every published case study
+        ids = self.index.id_at(catalogue.as_array(self.members()).tolist())
+        return queryset.filter(**{f"{field}__in": ids_parameter(ids)})
+
+
+def ids_parameter(ids: list[int]) -> RawSQL:
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::bigint[])", (ids,))
+    return RawSQL("SELECT value FROM json_each(%s)", (json.dumps(ids),))
+
+
+def selection(data: QueryDict) -> Selection:
+    """A reader's filters over the current catalogue index (invalid values left out: the
+    form's errors say which)."""
+    index = catalogue.current()
+    return Selection(CatalogueForm(data, index), index)
 
 
 def facet_counts(selection: Selection) -> list[Facet]:

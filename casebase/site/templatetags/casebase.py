@@ -4,7 +4,7 @@ from functools import cache, lru_cache
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from casebase.content import grading
@@ -111,11 +111,10 @@ def direction_tag(outcome: Outcome) -> str:
     )
 
 
-# The catalogue page's repeated parts (its facets and result rows) are built by the tags below
-# rather than by template loops: a page shows about a hundred options and twenty rows, and
-# rendering them node by node through the template engine was a third of the page's time,
-# then, with only the checkboxes built here, a ninth (callgrind: 21.7 M instructions a page
-# against 19.3 M with both built here).
+# The catalogue's facets are built here rather than by a template: a page shows about a hundred
+# options, and the same markup from a template loop took 4.0 to 4.3 ms a page against 0.2 ms
+# here, at 100,000 case studies (bench/markup.py, bench/markup-results.md). The twenty result
+# rows are a template loop: 0.15 ms more than building them here.
 
 
 @register.simple_tag
@@ -160,24 +159,6 @@ def facet_checkboxes(facet) -> str:
 @lru_cache(maxsize=20_000)
 def escaped_option(value: str, label: str) -> tuple[str, str]:
     return escape(value), escape(label)
-
-
-@register.simple_tag
-def result_items(rows) -> SafeString:
-    """A catalogue page's results as list items: each row is kept rendered
-    (casebase/site/rows.py) but for the passage a search highlights, shown instead of the
-    summary."""
-    return mark_safe(
-        "\n".join(
-            f'<li class="cb-result">{row.heading}{text(row)}{row.details}</li>' for row in rows
-        )
-    )
-
-
-def text(row) -> str:
-    if row.passage:
-        return f'<p class="govuk-body cb-passage">{conditional_escape(row.passage)}</p>'
-    return f'<p class="govuk-body">{conditional_escape(row.summary)}</p>'
 
 
 @register.filter
