@@ -44,10 +44,10 @@ PAGES = {
     "/case-studies/?q=leadership&practice=visible-leadership&practice=flat-structure"
     "&sector=healthcare": 6,
     "/case-studies/?q=nothing-matches-this": 2,  # no rows: nothing to fetch for them
-    # study, 7 prefetches (with corrections), the charts' grade scales and their grades, the
+    # study, 6 prefetches (with corrections), roles, the grades of the charts' scales, the
     # version and the related case studies
-    "/case-studies/leeds-teaching-hospitals/": 12,
-    "/case-studies/norfolk/": 10,  # no graded result: no scale to fetch
+    "/case-studies/leeds-teaching-hospitals/": 11,
+    "/case-studies/norfolk/": 10,  # no graded result: no grades to fetch
     "/practices/": 3,  # version, themes, their practices
     # practice, version, applications, outcomes, credits (the credited results counted explicit
     # apart from general come from the catalogue index)
@@ -97,7 +97,7 @@ def test_the_case_study_page_costs_the_same_for_a_long_and_a_short_story(
     assert longest.applications.count() > 2 * shortest.applications.count()
     index_built()
     for study in (longest, shortest):
-        with django_assert_num_queries(12):  # both have graded results
+        with django_assert_num_queries(11):  # both have graded results
             client.get(study.get_absolute_url())
 
 

@@ -508,15 +508,14 @@ class CaseStudyQuerySet(PublishableQuerySet):
         )
 
     def with_story(self, *, drafts: bool = False):
-        """Everything the case study page shows: its parts, its corrections, and the grade
-        ladders its charts draw results on."""
+        """Everything the case study page shows: its parts and its corrections. (The grade
+        ladders its charts draw results on are one query of the page's own.)"""
         return self.with_parts(drafts=drafts).prefetch_related(
             models.Prefetch(
                 "corrections",
                 queryset=visible(Correction, drafts),
                 to_attr="published_corrections",
             ),
-            "published_outcomes__indicator__scale__grades",
         )
 
 
