@@ -311,7 +311,7 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
     def related(self, study, limit: int = 3) -> list[Related]:
         """Other case studies sharing the most practices with this one."""
         index = catalogue.current()
-        position = index.positions.get(study.pk)  # None for a draft in preview
+        position = index.position(study.pk)  # None for a draft in preview
         practices = [application.practice.slug for application in study.published_applications]
         shared = dict(index.related(position, practices, limit))
         ids = index.id_at(shared)
