@@ -1,16 +1,11 @@
 """Helpers for tests: driving the admin as a person would, and pinning query counts."""
 
 from django.contrib.auth.models import Group
-from django.db import connection
 from django.test import Client
 
 from casebase.content import catalogue
 from casebase.content.changes import content_changed, touched_by
 from casebase.site import rows
-
-# Queries a search adds on SQLite: the ranking of its matches into a temporary table
-# (casebase/content/search.py, sqlite_ranks).
-SQLITE_RANKING = 3 if connection.vendor == "sqlite" else 0
 
 
 def index_built() -> None:

@@ -4,7 +4,7 @@ an editor makes in the admin. Runs on SQLite (FTS5) and PostgreSQL alike."""
 import pytest
 from django.urls import reverse
 
-from casebase.content import search
+from casebase.content import catalogue, search
 from casebase.content.models import CaseStudy, Organisation, Person, Quote, Status
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,8 @@ pytestmark = pytest.mark.django_db
 
 def found(query: str) -> list[str]:
     matches = search.matching(CaseStudy.objects.published(), query)
-    return list(matches.order_by("-search_rank").values_list("slug", flat=True))
+    ranked = matches.order_by("-search_rank", *catalogue.CATALOGUE_ORDER)
+    return list(ranked.values_list("slug", flat=True))
 
 
 def test_search_finds_a_practice_by_its_name_and_stems_words():

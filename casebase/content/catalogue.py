@@ -287,34 +287,30 @@ def concatenated(parts: list[Bits], start: int, stop: int) -> list[int]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """What a search matched: as a set, and each match's rank (higher is more relevant), for
-    reading the best of any selection of them."""
+    """What a search matched, as a set, and the same set in tiers of equal rank, best first
+    (a search ranks every match by the parts of the case study its words are in: a few ranks,
+    see casebase/content/search.py). Matches of equal rank go in catalogue order."""
 
     members: Bits
-    positions: np.ndarray  # every match's position
-    ranks: np.ndarray  # and its rank
-    place: np.ndarray  # catalogue order: ties go to the first in it
+    tiers: list[Bits]  # by rank, best first
+    ordering: Ordering  # the catalogue's default order, for the ties
 
     def first(self, members: Bits, stop: int) -> list[int]:
-        """The first `stop` of `members` by relevance. Only what the page shows is sorted: the
-        matches outside `members` are masked out and the best `stop` picked by a partition,
-        so a word in every story costs a few array operations, not a sort of 100,000."""
-        chosen = np.zeros(len(self.place), dtype=bool)
-        chosen[as_array(members)] = True
-        keep = chosen[self.positions]
-        positions, ranks = self.positions[keep], self.ranks[keep]
-        if 0 < stop < len(ranks):
-            least = np.partition(ranks, len(ranks) - stop)[len(ranks) - stop]
-            best = ranks >= least  # the best `stop`, with any ties for the last of them
-            positions, ranks = positions[best], ranks[best]
-        order = np.lexsort((self.place[positions], -ranks))
-        return positions[order[:stop]].tolist()
+        """The first `stop` of `members` by relevance: the tiers' members read one after the
+        other, each in catalogue order, until the page is full. Only what the page shows is
+        ordered: a word in every story costs a few set intersections, not a sort of 100,000."""
+        found: list[int] = []
+        for tier in self.tiers:
+            if len(found) >= stop:
+                break
+            found += self.ordering.slice(tier & members, 0, stop - len(found))
+        return found
 
 
 def matches(index: CatalogueIndex, query: str) -> SearchResult:
-    """The published case studies matching `query`, with their ranks: one query, whose matches
-    cross into Python as two strings parsed in C. The last few searches are kept with the
-    index, and go when it does: a page, a filter or a sort on the same words costs nothing."""
+    """The published case studies matching `query`, in tiers by rank: one query, whose matches
+    cross into Python as strings parsed in C. The last few searches are kept with the index,
+    and go when it does: a page, a filter or a sort on the same words costs nothing."""
     key = tuple(search_words(query))
     found = index.searches.pop(key, None)
     if found is None:
@@ -322,8 +318,9 @@ def matches(index: CatalogueIndex, query: str) -> SearchResult:
         positions = index.positions_of(ids)
         published = positions >= 0
         positions, ranks = positions[published], ranks[published]
-        place = index.orderings["organisation"].place
-        found = SearchResult(bits_of_array(positions), positions, ranks, place)
+        tiers = [bits_of_array(positions[ranks == rank]) for rank in np.unique(ranks)[::-1]]
+        ordering = index.orderings["organisation"]
+        found = SearchResult(bits_of_array(positions), tiers, ordering)
     index.searches[key] = found  # most recent last
     while len(index.searches) > KEPT_SEARCHES:
         index.searches.pop(next(iter(index.searches)), None)  # safe if a thread beat us

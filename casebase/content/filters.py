@@ -151,8 +151,7 @@ class CaseStudyFilter(django_filters.FilterSet):
     def filter_search(self, queryset, name, value):
         if not value.strip():
             return queryset
-        # Each facet's count applies the search again: the full-text ranking is made once.
-        return search.matching(queryset, value, self.__dict__.setdefault("_ranked", {}))
+        return search.matching(queryset, value)
 
     def filter_facet(self, queryset, name, value):
         # A model facet's value is its rows (an empty choice: an empty queryset, not []).

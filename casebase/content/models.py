@@ -1275,8 +1275,9 @@ class SearchDocument(models.Model):
     """The searchable text of one published case study and everything that hangs on it.
 
     Written only by `casebase.content.search.refresh()`, from published records only, so search
-    can never reveal a draft. SQLite indexes it with an FTS5 table kept in step by triggers;
-    PostgreSQL with the weighted `search_vector` and a GIN index (both made in migration 0002).
+    can never reveal a draft. SQLite indexes it with an FTS5 table kept in step by triggers
+    (migration 0002); PostgreSQL with `search_vector`, every word, and each ranked column's own
+    vector, each with a GIN index (migrations 0002 and 0016).
     """
 
     case_study = models.OneToOneField(
@@ -1287,6 +1288,9 @@ class SearchDocument(models.Model):
     practices = models.TextField(help_text="Practices applied, with their synonyms.")
     body = models.TextField(help_text="Context, summary, what was done, outcomes and quotes.")
     search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
+    names_vector = SearchVectorField(null=True, editable=False)
+    practices_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self) -> str:
         return self.title

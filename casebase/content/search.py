@@ -1,24 +1,28 @@
 """Full-text search over published case studies: SQLite FTS5 embedded, PostgreSQL in production.
 
 `refresh()` rewrites the search documents of the case studies an edit touched; `matching()`
-narrows a case-study queryset to a query and ranks it; `highlights()` gives the passage that
-matched, with the matched words marked. Both backends take the same plain-words query: every word
-must match (stemmed), and a case study's title and names (its organisation's and people's, and the
-programmes, places and bodies its story names) weigh most, then its practices, then the rest of
-its story.
+narrows a case-study queryset to a query and ranks it, `scored_matches()` gives the same matches
+and ranks to the catalogue index; `highlights()` gives the passage that matched, with the matched
+words marked. Both backends take the same plain-words query: every word must match (stemmed).
+
+The ranking is one rule on both backends, in SQL (`matching()`) and in the catalogue: each word
+of the query counts by the best part of the case study it is in, its title first, then its names
+(its organisation's and people's, and the programmes, places and bodies its story names), then
+its practices, then only the rest of its story (COLUMN_WEIGHTS); a case study's rank is the sum
+over the words, and equal ranks go in catalogue order. Which documents have a word in a part is a
+set the full-text index answers as fast as the match itself, so ranking costs a few set queries
+however many documents match, where bm25() or ts_rank() read every match's text to weigh it (bm25
+of 90,000 matches took 20 times as long as matching them).
 """
 
-import hashlib
 import re
 from collections.abc import Iterable
 
 import numpy as np
-from django.contrib.postgres.aggregates import StringAgg
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchVector
 from django.db import connection, transaction
-from django.db.models import F, FloatField, Model, Q, QuerySet, TextField, Value
+from django.db.models import Case, IntegerField, Model, Q, QuerySet, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Cast
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -41,14 +45,22 @@ from casebase.content.models import (
 
 MAX_WORDS = 12
 FTS_TABLE = "content_searchdocument_fts"
-# Column weights, in the FTS5 column order (title, names, practices, body) and as tsvector weights.
-SQLITE_WEIGHTS = "10.0, 8.0, 4.0, 1.0"
+# What a word of the query adds to a case study's rank, by the best part it is in: the first of
+# these columns that has it, else BODY_WEIGHT (it is only in the rest of the story).
+COLUMN_WEIGHTS = {"title": 10, "names": 8, "practices": 4}
+BODY_WEIGHT = 1
+# PostgreSQL: every word of the document (what a query must match), and each ranked column's
+# own words, each with a GIN index (migration 0016). A plain query needs no recheck on a GIN
+# index, so a match reads the index and the document table's narrow rows, never a vector.
 POSTGRES_VECTOR = (
     SearchVector("title", weight="A", config="english")
     + SearchVector("names", weight="A", config="english")
     + SearchVector("practices", weight="B", config="english")
     + SearchVector("body", weight="C", config="english")
 )
+POSTGRES_COLUMN_VECTORS = {
+    f"{column}_vector": SearchVector(column, config="english") for column in COLUMN_WEIGHTS
+}
 # Markers the database puts around matched words; the text is escaped before they become <mark>.
 START, STOP = "\x02", "\x03"
 
@@ -83,9 +95,13 @@ def refresh(case_study_ids: Iterable[int] | None = None) -> int:
         stale.delete()
         SearchDocument.objects.bulk_create(documents)
         if is_postgres():
-            fresh = SearchDocument.objects.filter(pk__in=[d.pk for d in documents])
-            fresh.update(search_vector=POSTGRES_VECTOR)
+            write_vectors(SearchDocument.objects.filter(pk__in=[d.pk for d in documents]))
     return len(documents)
+
+
+def write_vectors(documents: QuerySet) -> None:
+    """PostgreSQL: the documents' vectors, from their text (SQLite's FTS5 follows by trigger)."""
+    documents.update(search_vector=POSTGRES_VECTOR, **POSTGRES_COLUMN_VECTORS)
 
 
 def document_for(study: CaseStudy) -> SearchDocument:
@@ -125,87 +141,102 @@ def lines(*parts: str) -> str:
 # --- Querying ------------------------------------------------------------------------------
 
 
-def matching(queryset: QuerySet, query: str, ranked: dict | None = None) -> QuerySet:
+def matching(queryset: QuerySet, query: str) -> QuerySet:
     """The case studies matching every word of `query`, annotated with `search_rank` (higher is
-    more relevant). An empty query matches nothing. `ranked` remembers the ranking between
-    calls for one request (the catalogue applies the search once per facet)."""
+    more relevant; equal ranks go in catalogue order, as the catalogue reads them). An empty
+    query matches nothing. The reference for the catalogue's own ranking (`scored_matches`):
+    the same sets, the same weights."""
     terms = words(query)
     if not terms:
-        return queryset.annotate(search_rank=Value(0.0, output_field=FloatField())).none()
-    if is_postgres():
-        search = SearchQuery(" ".join(terms), search_type="plain", config="english")
-        return queryset.filter(search_document__search_vector=search).annotate(
-            search_rank=SearchRank(F("search_document__search_vector"), search)
-        )
-    ranked = {} if ranked is None else ranked
-    match = fts5_query(terms)
-    if match not in ranked:
-        ranked[match] = sqlite_ranks(match)
-    ranks = ranked[match]
-    return queryset.filter(pk__in=RawSQL(f"SELECT rowid FROM {ranks}", ())).annotate(
-        search_rank=RawSQL(
-            f"SELECT rank FROM {ranks} WHERE rowid = content_casestudy.id",
-            (),
-            output_field=FloatField(),
-        )
+        return queryset.annotate(search_rank=Value(0, output_field=IntegerField())).none()
+    rank = sum(
+        (
+            Case(
+                *(
+                    When(pk__in=RawSQL(*matches_sql(terms, column, word)), then=weight)
+                    for column, weight in COLUMN_WEIGHTS.items()
+                ),
+                default=BODY_WEIGHT,
+                output_field=IntegerField(),
+            )
+            for word in ranked_words(terms)
+        ),
+        start=Value(0),
     )
+    return queryset.filter(pk__in=RawSQL(*matches_sql(terms))).annotate(search_rank=rank)
 
 
 def scored_matches(query: str) -> tuple[np.ndarray, np.ndarray]:
     """The ids of every published case study matching every word of `query`, and their ranks
-    (higher is more relevant), as two arrays. One row crosses into Python, two strings the
-    database aggregated and NumPy parses in C: fetching 90,000 rows as tuples, mapping and
-    sorting them in Python took 3 times as long as the match itself."""
+    (higher is more relevant), as two arrays: `matching()`'s ranks, made from the same sets.
+
+    One statement: every set comes back as one string the database aggregated, which NumPy
+    parses in C (fetching 90,000 rows as tuples took 3 times as long as the match itself).
+    For a word in every story the sets cost about what the match does; the ranks are a few
+    array operations."""
     terms = words(query)
     if not terms:
-        return np.array([], dtype=np.int64), np.array([], dtype=np.float64)
-    if is_postgres():
-        search = SearchQuery(" ".join(terms), search_type="plain", config="english")
-        row = SearchDocument.objects.filter(search_vector=search).aggregate(
-            ids=StringAgg(Cast("pk", TextField()), ","),
-            ranks=StringAgg(Cast(SearchRank(F("search_vector"), search), TextField()), ","),
-        )
-        ids, ranks = row["ids"], row["ranks"]
-    else:
-        with connection.cursor() as cursor:
-            # bm25() is lower for better matches; negated so both backends rank descending;
-            # printed with 17 digits, so every rank reads back as the same number. FTS5 allows
-            # bm25() only in a plain select, so the aggregate reads from one, materialised
-            # (SQLite would otherwise fold it into the aggregate).
-            cursor.execute(
-                "WITH matched AS MATERIALIZED ("
-                f"SELECT rowid, -bm25({FTS_TABLE}, {SQLITE_WEIGHTS}) AS rank "
-                f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s) "
-                "SELECT group_concat(rowid), group_concat(printf('%%.17g', rank)) FROM matched",
-                (fts5_query(terms),),
-            )
-            ids, ranks = cursor.fetchone()
-    return (
-        np.fromstring(ids or "", dtype=np.int64, sep=","),
-        np.fromstring(ranks or "", dtype=np.float64, sep=","),
-    )
-
-
-def sqlite_ranks(match: str) -> str:
-    """A temporary table of every matching case study and its rank, filled by one full-text
-    query, for the catalogue to filter and sort on.
-
-    bm25() in a subquery per row would rerun the whole match for each row, since FTS5 counts
-    every matching document to weigh each term: quadratic, 41 s for 40,000 matches. Once into a
-    table it is linear. The table lives in this connection's private temp database (no lock on
-    the site's database) and is refilled each time a search is made.
-    """
-    table = "temp.casebase_rank_" + hashlib.sha1(match.encode()).hexdigest()[:16]
+        return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
     with connection.cursor() as cursor:
-        cursor.execute(f"CREATE TABLE IF NOT EXISTS {table} (rowid INTEGER PRIMARY KEY, rank REAL)")
-        cursor.execute(f"DELETE FROM {table}")
-        # bm25() is lower for better matches; negated so both backends sort descending.
-        cursor.execute(
-            f"INSERT INTO {table} SELECT rowid, -bm25({FTS_TABLE}, {SQLITE_WEIGHTS}) "
-            f"FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
-            (match,),
-        )
-    return table
+        cursor.execute(*sets_sql(terms))
+        found = [np.fromstring(ids or "", dtype=np.int64, sep=",") for ids in cursor.fetchone()]
+    ids, in_columns = found[0], iter(found[1:])
+    size = int(ids.max()) + 1 if len(ids) else 0
+    ranks = np.zeros(len(ids), dtype=np.int64)
+    for _ in ranked_words(terms):
+        weights = np.full(len(ids), BODY_WEIGHT, dtype=np.int64)
+        columns = [(weight, next(in_columns)) for weight in COLUMN_WEIGHTS.values()]
+        for weight, in_column in reversed(columns):  # the first column that has it decides
+            weights[is_in(ids, in_column, size)] = weight
+        ranks += weights
+    return ids, ranks
+
+
+def sets_sql(terms: list[str]) -> tuple[str, list]:
+    """One row: the ids matching every word, then for each word (`ranked_words`) those with it
+    in each of COLUMN_WEIGHTS's columns, each set as one string of ids."""
+    sets = [matches_sql(terms)] + [
+        matches_sql(terms, column, word)
+        for word in ranked_words(terms)
+        for column in COLUMN_WEIGHTS
+    ]
+    aggregate = "string_agg(id::text, ',')" if is_postgres() else "group_concat(id)"
+    selected = (f"(SELECT {aggregate} FROM ({sql}) AS found)" for sql, _ in sets)
+    return "SELECT " + ", ".join(selected), [param for _, params in sets for param in params]
+
+
+def matches_sql(terms: list[str], column: str | None = None, word: str = "") -> tuple[str, list]:
+    """A SELECT of the ids (as `id`) of the search documents matching every word of `terms`
+    or, given a column, those with `word` in that column (on PostgreSQL within the matches;
+    on SQLite all of them: the ranks are read within the matches). Through the full-text index
+    on both backends: FTS5's column filter on SQLite, the column's own vector on PostgreSQL."""
+    if is_postgres():
+        tsquery = "plainto_tsquery('english'::regconfig, %s)"
+        conditions, params = [f"search_vector @@ {tsquery}"], [" ".join(terms)]
+        if column:
+            own, mine = f"{column}_vector @@ {tsquery}", [word]
+            # One word: its column's set is within the matches already.
+            conditions, params = (
+                ([own], mine) if len(terms) == 1 else ([own, *conditions], mine + params)
+            )
+        where = " AND ".join(conditions)
+        return f"SELECT case_study_id AS id FROM content_searchdocument WHERE {where}", params
+    # The word alone in its column, not and-ed with the other words: for common words FTS5
+    # would read their lists again for every column (three times as long for two words).
+    match = f'{{{column}}} : "{word}"' if column else fts5_query(terms)
+    return f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]
+
+
+def is_in(ids: np.ndarray, some: np.ndarray, size: int) -> np.ndarray:
+    """For each of `ids` (all below `size`), whether it is one of `some`."""
+    marked = np.zeros(size, dtype=bool)
+    marked[some[some < size]] = True
+    return marked[ids]
+
+
+def ranked_words(terms: list[str]) -> list[str]:
+    """The words that count towards a rank: each once."""
+    return list(dict.fromkeys(terms))
 
 
 def fts5_query(terms: list[str]) -> str:

@@ -253,7 +253,7 @@ def write_parts(stories: list[Story], now: Any) -> Counter:
 
 
 def write_search_documents(stories: list[Story]) -> int:
-    """SQLite's FTS5 table follows the documents by trigger; PostgreSQL's vector is computed
+    """SQLite's FTS5 table follows the documents by trigger; PostgreSQL's vectors are computed
     here, as search.refresh() does."""
     documents = [story.search_document() for story in stories]
     insert(
@@ -262,8 +262,9 @@ def write_search_documents(stories: list[Story]) -> int:
         [(d.case_study_id, d.title, d.names, d.practices, d.body) for d in documents],
     )
     if search.is_postgres():
-        fresh = SearchDocument.objects.filter(pk__in=[d.case_study_id for d in documents])
-        fresh.update(search_vector=search.POSTGRES_VECTOR)
+        search.write_vectors(
+            SearchDocument.objects.filter(pk__in=[d.case_study_id for d in documents])
+        )
     return len(documents)
 
 
