@@ -456,28 +456,31 @@ class Loader:
                 "quotes",
             ),
         )
+        values = self.case_study_values(data, item.where)
         case_study = self.remember(
-            self.upsert(
-                CaseStudy,
-                item.where,
-                {"slug": data["slug"]},
-                {
-                    "title": data["title"],
-                    "organisation": self.get(Organisation, data["organisation"], item.where),
-                    "source": self.get(Source, data["source"], item.where),
-                    "source_section": data.get("source_section", ""),
-                    "source_page_first": data.get("source_page_first"),
-                    "source_page_last": data.get("source_page_last"),
-                    "period_start": data.get("period_start"),
-                    "period_end": data.get("period_end"),
-                    "period_label": str(data.get("period_label", "")),
-                    "context": _text(data["context"]),
-                    "summary": _text(data["summary"]),
-                    "named_in_story": "\n".join(data.get("named_in_story", [])),
-                    "status": Status.PUBLISHED,
-                },
-            )
+            self.upsert(CaseStudy, item.where, {"slug": data["slug"]}, values)
         )
+        self.load_case_study_parts(case_study, item)
+
+    def case_study_values(self, data: dict, where: str) -> dict:
+        return {
+            "title": data["title"],
+            "organisation": self.get(Organisation, data["organisation"], where),
+            "source": self.get(Source, data["source"], where),
+            "source_section": data.get("source_section", ""),
+            "source_page_first": data.get("source_page_first"),
+            "source_page_last": data.get("source_page_last"),
+            "period_start": data.get("period_start"),
+            "period_end": data.get("period_end"),
+            "period_label": str(data.get("period_label", "")),
+            "context": _text(data["context"]),
+            "summary": _text(data["summary"]),
+            "named_in_story": "\n".join(data.get("named_in_story", [])),
+            "status": Status.PUBLISHED,
+        }
+
+    def load_case_study_parts(self, case_study: CaseStudy, item: Item) -> None:
+        """Its people, practices, results (with their credits) and quotations."""
         for position, child in enumerate(item.children("people")):
             self.load_participant(case_study, child, position)
         applications = {
@@ -535,8 +538,19 @@ class Loader:
                 "credited_to",
             ),
         )
-        indicator = self.get(Indicator, data["indicator"], item.where)
-        source = self.get(Source, data["source"], item.where) if data.get("source") else None
+        values = self.outcome_values(case_study, data, item.where) | {"position": position}
+        outcome = self.upsert(
+            Outcome, item.where, {"case_study": case_study, "slug": data["slug"]}, values
+        )
+        credits = [
+            self.load_contribution(outcome, applications, credit)
+            for credit in item.children("credited_to")
+        ]
+        self.drop_credits_not_in_data(outcome, credits)
+
+    def outcome_values(self, case_study: CaseStudy, data: dict, where: str) -> dict:
+        indicator = self.get(Indicator, data["indicator"], where)
+        source = self.get(Source, data["source"], where) if data.get("source") else None
         values = {
             "indicator": indicator,
             "baseline_year": data.get("baseline_year"),
@@ -557,23 +571,12 @@ class Loader:
             "statement": _text(data["statement"]),
             "passage_context": passage_context(_text(data["statement"]), case_study.source.slug),
             "source": source or case_study.source,
-            "position": position,
             "status": Status.PUBLISHED,
         }
         for end in ("baseline", "result"):
-            grade, value = self._measure(indicator, data.get(end), item.where)
+            grade, value = self._measure(indicator, data.get(end), where)
             values[f"{end}_grade"], values[f"{end}_value"] = grade, value
-        outcome = self.upsert(
-            Outcome,
-            item.where,
-            {"case_study": case_study, "slug": data["slug"]},
-            values,
-        )
-        credits = [
-            self.load_contribution(outcome, applications, credit)
-            for credit in item.children("credited_to")
-        ]
-        self.drop_credits_not_in_data(outcome, credits)
+        return values
 
     def _measure(self, indicator: Indicator, raw: Any, where: str):
         """A baseline or result: a grade on the indicator's scale, or a number."""

@@ -80,25 +80,33 @@ def evidence_map(view: str, selection: Selection, params: QueryDict) -> Evidence
             practice.theme.slug, Group(practice.theme.name, practice.theme.slug)
         )
         applied = selected & index.members("practice", practice.slug)
-        cells = [
-            cell(
-                index,
-                practice.slug,
-                applied & column_members[column.key],
-                url=catalogue_link(params, view, practice.slug, column.filters),
-                label=f"{practice.name}: {column.heading}",
-            )
-            for column in columns
-        ]
-        total = cell(
+        row = practice_row(index, view, params, practice, applied, columns, column_members)
+        group.rows.append(row)
+    return EvidenceMap(view=view, columns=columns, groups=list(groups.values()))
+
+
+def practice_row(
+    index, view: str, params: QueryDict, practice, applied, columns, column_members
+) -> Row:
+    """A practice's cells: where it was applied within each column, and in all."""
+    cells = [
+        cell(
             index,
             practice.slug,
-            applied,
-            url=catalogue_link(params, view, practice.slug, {}),
-            label=f"{practice.name}: all",
+            applied & column_members[column.key],
+            url=catalogue_link(params, view, practice.slug, column.filters),
+            label=f"{practice.name}: {column.heading}",
         )
-        group.rows.append(Row(practice, cells, total))
-    return EvidenceMap(view=view, columns=columns, groups=list(groups.values()))
+        for column in columns
+    ]
+    total = cell(
+        index,
+        practice.slug,
+        applied,
+        url=catalogue_link(params, view, practice.slug, {}),
+        label=f"{practice.name}: all",
+    )
+    return Row(practice, cells, total)
 
 
 def cell(index: CatalogueIndex, practice: str, members: Bits, url: str, label: str) -> Cell:
