@@ -20,6 +20,7 @@ from casebase.content.models import (
     Person,
     Practice,
     Quote,
+    Role,
     Status,
 )
 from casebase.content.synthetic import generate_synthetic
@@ -99,6 +100,19 @@ def test_the_case_study_page_costs_the_same_for_a_long_and_a_short_story(
     for study in (longest, shortest):
         with django_assert_num_queries(11):  # both have graded results
             client.get(study.get_absolute_url())
+
+
+def test_the_case_study_page_gives_its_people_s_roles_at_its_organisation_only(client):
+    study = CaseStudy.objects.published().get(slug="leeds-teaching-hospitals")
+    person = study.participants.filter(person__status=Status.PUBLISHED).first().person
+    elsewhere = Organisation.objects.published().exclude(pk=study.organisation_id).first()
+    for organisation, title in [(study.organisation, "Role here"), (elsewhere, "Role elsewhere")]:
+        Role.objects.create(
+            person=person, organisation=organisation, title=title, source=study.source
+        )
+    page = client.get(study.get_absolute_url()).content.decode()
+    assert "Role here" in page
+    assert "Role elsewhere" not in page
 
 
 @pytest.mark.parametrize(
