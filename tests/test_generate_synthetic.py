@@ -130,7 +130,7 @@ def test_their_search_documents_are_the_ones_refresh_writes(synthetic):
     _, studies = synthetic
     ids = list(studies.values_list("pk", flat=True))
     fields = ("pk", "title", "names", "practices", "body", "search_vector", "title_vector")
-    fields += ("names_vector", "practices_vector")
+    fields += ("title_names_vector", "title_names_practices_vector")
     written = list(SearchDocument.objects.filter(pk__in=ids).order_by("pk").values_list(*fields))
     search.refresh(ids)
     rewritten = SearchDocument.objects.filter(pk__in=ids).order_by("pk").values_list(*fields)

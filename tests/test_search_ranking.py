@@ -1,8 +1,9 @@
-"""How search ranks (casebase/content/search.py): each word of the query counts by the best part
-of a case study it is in (title, then names, then practices, then only the rest of its story),
-a case study's rank is the sum over the words, and equal ranks go in catalogue order. The
-catalogue (its index) and the SQL reference the API uses (`search.matching`) give the same
-order, on SQLite and PostgreSQL, and a search goes through the full-text indexes."""
+"""How search ranks (casebase/content/search.py): a match ranks by the first level of its parts
+that holds every word of the query (its title, then its title and names, then those and its
+practices), a case study that needs the rest of its story to match ranks last, and equal ranks
+go in catalogue order. The catalogue (its index) and the SQL reference the API uses
+(`search.matching`) give the same order, on SQLite and PostgreSQL; the catalogue reads a level
+only when a page needs it, and a search goes through the full-text indexes."""
 
 import os
 
@@ -45,7 +46,7 @@ def sql_order(query: str) -> list[int]:
     )
 
 
-def test_a_word_ranks_by_the_best_part_it_is_in_title_names_practices_then_story():
+def test_a_word_ranks_by_the_first_part_it_is_in_title_names_practices_then_story():
     story, practices, names, title = in_catalogue_order(4)
     add_words(story, body="quillwort")
     add_words(practices, practices="Quillwort mapping")
@@ -56,22 +57,21 @@ def test_a_word_ranks_by_the_best_part_it_is_in_title_names_practices_then_story
     assert sql_order("q=quillwort") == expected
 
 
-def test_a_word_in_several_parts_counts_once_by_the_best():
+def test_a_word_in_several_parts_ranks_by_the_first():
     everywhere, title_only = in_catalogue_order(2)
     add_words(everywhere, body="quillwort", practices="quillwort", names="quillwort")
     add_words(title_only, title="quillwort")
     assert site_order("q=quillwort") == sql_order("q=quillwort") == [title_only.pk, everywhere.pk]
 
 
-def test_each_word_of_the_query_adds_its_own_weight():
-    both_in_story, both_in_practices, title_and_story, names_and_practices = in_catalogue_order(4)
-    add_words(both_in_story, body="quillwort zephyrine")  # 1 + 1
-    add_words(both_in_practices, practices="quillwort zephyrine")  # 4 + 4
-    add_words(title_and_story, title="quillwort", body="zephyrine")  # 10 + 1
-    add_words(names_and_practices, names="zephyrine", practices="quillwort")  # 8 + 4
-    expected = [names_and_practices.pk, title_and_story.pk, both_in_practices.pk, both_in_story.pk]
+def test_every_word_of_the_query_must_be_in_the_level():
+    title_and_story, both_in_practices, title_and_names, both_in_title = in_catalogue_order(4)
+    add_words(title_and_story, title="quillwort", body="zephyrine")  # only with its story
+    add_words(both_in_practices, practices="quillwort zephyrine")
+    add_words(title_and_names, title="zephyrine", names="quillwort")
+    add_words(both_in_title, title="quillwort and zephyrine")
+    expected = [both_in_title.pk, title_and_names.pk, both_in_practices.pk, title_and_story.pk]
     assert site_order("q=quillwort+zephyrine") == sql_order("q=quillwort+zephyrine") == expected
-    assert site_order("q=quillwort+quillwort+zephyrine") == expected, "a repeated word counts once"
 
 
 def test_equal_ranks_go_in_catalogue_order_and_a_page_reads_its_slice():
@@ -118,6 +118,26 @@ def test_the_catalogue_reads_the_ranks_the_sql_reference_gives():
     assert len(set(by_sql.values())) > 1
 
 
+def test_a_page_reads_a_level_only_when_the_ones_before_leave_it_short(
+    django_assert_num_queries,
+):
+    studies = in_catalogue_order(6)
+    for study in studies[:3]:
+        add_words(study, title="quillwort")
+    for study in studies[3:]:
+        add_words(study, body="quillwort")
+    index = catalogue.current()
+    with django_assert_num_queries(1):  # the matches and the titles
+        found = catalogue.matches(index, "quillwort")
+    with django_assert_num_queries(0):
+        assert index.id_at(found.first(found.members, 3)) == [s.pk for s in studies[:3]]
+    assert set(found.levels) == {0}
+    with django_assert_num_queries(2):  # titles and names, then with practices
+        assert index.id_at(found.first(found.members, 6)) == [s.pk for s in studies]
+    with django_assert_num_queries(0):
+        assert index.id_at(found.first(found.members, 6)) == [s.pk for s in studies]
+
+
 def test_a_search_goes_through_the_full_text_indexes_even_for_a_word_in_every_story():
     """At 100,000 case studies PostgreSQL planned a word in most stories as a scan of every
     document, reading every vector (0.5 s): its statistics said the word is everywhere, and it
@@ -127,7 +147,7 @@ def test_a_search_goes_through_the_full_text_indexes_even_for_a_word_in_every_st
     index."""
     call_command("generate_synthetic", "--case-studies", "400", stdout=open(os.devnull, "w"))  # noqa: SIM115
     terms = search.words("staff")
-    sql, params = search.sets_sql(terms)
+    sql, params = search.sets_sql(terms, [None, *search.LEVELS])
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM content_searchdocument")
         documents = cursor.fetchone()[0]
@@ -140,9 +160,9 @@ def test_a_search_goes_through_the_full_text_indexes_even_for_a_word_in_every_st
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
-            assert plan.count("Bitmap Index Scan") == 1 + len(search.COLUMN_WEIGHTS)
+            assert plan.count("Bitmap Index Scan") == 1 + len(search.LEVELS)
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             plan = "\n".join(row[-1] for row in cursor.fetchall())
-            assert plan.count("VIRTUAL TABLE INDEX") == 1 + len(search.COLUMN_WEIGHTS)
+            assert plan.count("VIRTUAL TABLE INDEX") == 1 + len(search.LEVELS)
             assert "SCAN content_searchdocument " not in plan + " "

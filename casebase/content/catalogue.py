@@ -40,7 +40,7 @@ from casebase.content.models import (
     published_application,
     published_outcome,
 )
-from casebase.content.search import scored_matches
+from casebase.content.search import LEVELS, id_sets
 from casebase.content.search import words as search_words
 
 NO_END = 9999  # an ongoing period reaches every later year
@@ -287,44 +287,66 @@ def concatenated(parts: list[Bits], start: int, stop: int) -> list[int]:
 
 @dataclass(frozen=True)
 class SearchResult:
-    """What a search matched, as a set, and the same set in tiers of equal rank, best first
-    (a search ranks every match by the parts of the case study its words are in: a few ranks,
-    see casebase/content/search.py). Matches of equal rank go in catalogue order."""
+    """What a search matched, as a set, and the matches with every word in each of the search's
+    levels (casebase/content/search.py: title, then title and names, then those and
+    practices), read from the database as a page first needs them. Each level holds the one
+    before it: a match ranks by the first that holds it, equal ranks in catalogue order."""
 
     members: Bits
-    tiers: list[Bits]  # by rank, best first
-    ordering: Ordering  # the catalogue's default order, for the ties
+    terms: list[str]
+    ordering: Ordering  # the catalogue's default order, for equal ranks
+    by_id: np.ndarray  # the index's (not the index: no reference cycle through its searches)
+    levels: dict[int, Bits] = field(default_factory=dict)  # those read so far, by depth
+
+    def level(self, depth: int) -> Bits:
+        """The matches with every word in LEVELS[depth] (at len(LEVELS): every match)."""
+        if depth == len(LEVELS):
+            return self.members
+        if depth not in self.levels:
+            (ids,) = id_sets(self.terms, [LEVELS[depth]])
+            self.levels[depth] = self.members & bits_of_array(published(self.by_id, ids))
+        return self.levels[depth]
 
     def first(self, members: Bits, stop: int) -> list[int]:
-        """The first `stop` of `members` by relevance: the tiers' members read one after the
-        other, each in catalogue order, until the page is full. Only what the page shows is
-        ordered: a word in every story costs a few set intersections, not a sort of 100,000."""
+        """The first `stop` of `members` by relevance: each level's new matches in catalogue
+        order, until the page is full. Only what the page shows is ordered, and a level is read
+        only when the ones before it leave the page short: a word in every story and in many
+        titles costs the match and its titles, not a rank for each of 100,000."""
         found: list[int] = []
-        for tier in self.tiers:
+        above = EMPTY
+        for depth in range(len(LEVELS) + 1):
             if len(found) >= stop:
                 break
-            found += self.ordering.slice(tier & members, 0, stop - len(found))
+            level = self.level(depth)
+            found += self.ordering.slice((level - above) & members, 0, stop - len(found))
+            above = level
         return found
 
 
 def matches(index: CatalogueIndex, query: str) -> SearchResult:
-    """The published case studies matching `query`, in tiers by rank: one query, whose matches
-    cross into Python as strings parsed in C. The last few searches are kept with the index,
-    and go when it does: a page, a filter or a sort on the same words costs nothing."""
+    """The published case studies matching `query`, and those with every word in its title:
+    one query, whose matches cross into Python as strings parsed in C (the other levels are
+    read when a page needs them). The last few searches are kept with the index, and go when
+    it does: a page, a filter or a sort on the same words costs nothing."""
     key = tuple(search_words(query))
     found = index.searches.pop(key, None)
     if found is None:
-        ids, ranks = scored_matches(query)
-        positions = index.positions_of(ids)
-        published = positions >= 0
-        positions, ranks = positions[published], ranks[published]
-        tiers = [bits_of_array(positions[ranks == rank]) for rank in np.unique(ranks)[::-1]]
+        terms = list(key)
+        ids, titles = id_sets(terms, [None, LEVELS[0]])
+        members = bits_of_array(published(index.by_id, ids))
         ordering = index.orderings["organisation"]
-        found = SearchResult(bits_of_array(positions), tiers, ordering)
+        found = SearchResult(members, terms, ordering, index.by_id)
+        found.levels[0] = members & bits_of_array(published(index.by_id, titles))
     index.searches[key] = found  # most recent last
     while len(index.searches) > KEPT_SEARCHES:
         index.searches.pop(next(iter(index.searches)), None)  # safe if a thread beat us
     return found
+
+
+def published(by_id: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    """The positions of those of these case studies that are published."""
+    positions = positions_in(by_id, ids)
+    return positions[positions >= 0]
 
 
 def bits_of_array(positions: np.ndarray) -> Bits:

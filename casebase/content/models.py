@@ -1276,8 +1276,8 @@ class SearchDocument(models.Model):
 
     Written only by `casebase.content.search.refresh()`, from published records only, so search
     can never reveal a draft. SQLite indexes it with an FTS5 table kept in step by triggers
-    (migration 0002); PostgreSQL with `search_vector`, every word, and each ranked column's own
-    vector, each with a GIN index (migrations 0002 and 0016).
+    (migration 0002); PostgreSQL with `search_vector`, every word, and the words of each level
+    of the parts that rank a match, each with a GIN index (migrations 0002 and 0016).
     """
 
     case_study = models.OneToOneField(
@@ -1288,9 +1288,10 @@ class SearchDocument(models.Model):
     practices = models.TextField(help_text="Practices applied, with their synonyms.")
     body = models.TextField(help_text="Context, summary, what was done, outcomes and quotes.")
     search_vector = SearchVectorField(null=True, editable=False)
+    # The words of the parts that rank a match (casebase/content/search.py, LEVELS).
     title_vector = SearchVectorField(null=True, editable=False)
-    names_vector = SearchVectorField(null=True, editable=False)
-    practices_vector = SearchVectorField(null=True, editable=False)
+    title_names_vector = SearchVectorField(null=True, editable=False)
+    title_names_practices_vector = SearchVectorField(null=True, editable=False)
 
     def __str__(self) -> str:
         return self.title

@@ -5,14 +5,15 @@ narrows a case-study queryset to a query and ranks it, `scored_matches()` gives 
 and ranks to the catalogue index; `highlights()` gives the passage that matched, with the matched
 words marked. Both backends take the same plain-words query: every word must match (stemmed).
 
-The ranking is one rule on both backends, in SQL (`matching()`) and in the catalogue: each word
-of the query counts by the best part of the case study it is in, its title first, then its names
-(its organisation's and people's, and the programmes, places and bodies its story names), then
-its practices, then only the rest of its story (COLUMN_WEIGHTS); a case study's rank is the sum
-over the words, and equal ranks go in catalogue order. Which documents have a word in a part is a
-set the full-text index answers as fast as the match itself, so ranking costs a few set queries
-however many documents match, where bm25() or ts_rank() read every match's text to weigh it (bm25
-of 90,000 matches took 20 times as long as matching them).
+The ranking is one rule on both backends, in SQL (`matching()`) and in the catalogue: a match
+ranks by the first of its parts that holds every word of the query, its title, then its title
+and names (its organisation's and people's, and the programmes, places and bodies its story
+names), then those and its practices (LEVELS); a case study that needs the rest of its story to
+match ranks last, and equal ranks go in catalogue order. Each level is a set the full-text index
+answers by itself, as fast as the match, so a rank costs a few set queries however many
+documents match, where bm25() or ts_rank() read every match's text to weigh it (bm25 of 90,000
+matches took 20 times as long as matching them); and since the levels are nested, the
+catalogue asks for the next one only when a page has not filled from those before it.
 """
 
 import re
@@ -45,21 +46,26 @@ from casebase.content.models import (
 
 MAX_WORDS = 12
 FTS_TABLE = "content_searchdocument_fts"
-# What a word of the query adds to a case study's rank, by the best part it is in: the first of
-# these columns that has it, else BODY_WEIGHT (it is only in the rest of the story).
-COLUMN_WEIGHTS = {"title": 10, "names": 8, "practices": 4}
-BODY_WEIGHT = 1
-# PostgreSQL: every word of the document (what a query must match), and each ranked column's
-# own words, each with a GIN index (migration 0016). A plain query needs no recheck on a GIN
-# index, so a match reads the index and the document table's narrow rows, never a vector.
+# The parts of a case study that rank a match, from the most telling: each level holds the one
+# before it, and its rank is how many levels have every word of the query (LEVELS[0]: 3).
+LEVELS = (("title",), ("title", "names"), ("title", "names", "practices"))
+# PostgreSQL: every word of the document (what a query must match), and each level's words, each
+# with a GIN index (migration 0016). A plain query needs no recheck on a GIN index, so a match
+# reads the index and the document table's narrow rows, never a vector.
 POSTGRES_VECTOR = (
     SearchVector("title", weight="A", config="english")
     + SearchVector("names", weight="A", config="english")
     + SearchVector("practices", weight="B", config="english")
     + SearchVector("body", weight="C", config="english")
 )
-POSTGRES_COLUMN_VECTORS = {
-    f"{column}_vector": SearchVector(column, config="english") for column in COLUMN_WEIGHTS
+
+
+def level_vector(level: tuple[str, ...]) -> str:
+    return "_".join(level) + "_vector"
+
+
+POSTGRES_LEVEL_VECTORS = {
+    level_vector(level): SearchVector(*level, config="english") for level in LEVELS
 }
 # Markers the database puts around matched words; the text is escaped before they become <mark>.
 START, STOP = "\x02", "\x03"
@@ -101,7 +107,7 @@ def refresh(case_study_ids: Iterable[int] | None = None) -> int:
 
 def write_vectors(documents: QuerySet) -> None:
     """PostgreSQL: the documents' vectors, from their text (SQLite's FTS5 follows by trigger)."""
-    documents.update(search_vector=POSTGRES_VECTOR, **POSTGRES_COLUMN_VECTORS)
+    documents.update(search_vector=POSTGRES_VECTOR, **POSTGRES_LEVEL_VECTORS)
 
 
 def document_for(study: CaseStudy) -> SearchDocument:
@@ -144,86 +150,66 @@ def lines(*parts: str) -> str:
 def matching(queryset: QuerySet, query: str) -> QuerySet:
     """The case studies matching every word of `query`, annotated with `search_rank` (higher is
     more relevant; equal ranks go in catalogue order, as the catalogue reads them). An empty
-    query matches nothing. The reference for the catalogue's own ranking (`scored_matches`):
-    the same sets, the same weights."""
+    query matches nothing. The reference for the catalogue's own ranking: the same sets."""
     terms = words(query)
     if not terms:
         return queryset.annotate(search_rank=Value(0, output_field=IntegerField())).none()
-    rank = sum(
-        (
-            Case(
-                *(
-                    When(pk__in=RawSQL(*matches_sql(terms, column, word)), then=weight)
-                    for column, weight in COLUMN_WEIGHTS.items()
-                ),
-                default=BODY_WEIGHT,
-                output_field=IntegerField(),
-            )
-            for word in ranked_words(terms)
+    rank = Case(
+        *(
+            When(pk__in=RawSQL(*matches_sql(terms, level)), then=len(LEVELS) - depth)
+            for depth, level in enumerate(LEVELS)
         ),
-        start=Value(0),
+        default=0,
+        output_field=IntegerField(),
     )
     return queryset.filter(pk__in=RawSQL(*matches_sql(terms))).annotate(search_rank=rank)
 
 
 def scored_matches(query: str) -> tuple[np.ndarray, np.ndarray]:
     """The ids of every published case study matching every word of `query`, and their ranks
-    (higher is more relevant), as two arrays: `matching()`'s ranks, made from the same sets.
-
-    One statement: every set comes back as one string the database aggregated, which NumPy
-    parses in C (fetching 90,000 rows as tuples took 3 times as long as the match itself).
-    For a word in every story the sets cost about what the match does; the ranks are a few
-    array operations."""
+    (`matching()`'s), as two arrays, from every level at once. (The catalogue reads the levels
+    one at a time, as a page needs them: `id_sets()`.)"""
     terms = words(query)
     if not terms:
         return np.array([], dtype=np.int64), np.array([], dtype=np.int64)
-    with connection.cursor() as cursor:
-        cursor.execute(*sets_sql(terms))
-        found = [np.fromstring(ids or "", dtype=np.int64, sep=",") for ids in cursor.fetchone()]
-    ids, in_columns = found[0], iter(found[1:])
-    size = int(ids.max()) + 1 if len(ids) else 0
+    ids, *levels = id_sets(terms, [None, *LEVELS])
     ranks = np.zeros(len(ids), dtype=np.int64)
-    for _ in ranked_words(terms):
-        weights = np.full(len(ids), BODY_WEIGHT, dtype=np.int64)
-        columns = [(weight, next(in_columns)) for weight in COLUMN_WEIGHTS.values()]
-        for weight, in_column in reversed(columns):  # the first column that has it decides
-            weights[is_in(ids, in_column, size)] = weight
-        ranks += weights
+    size = int(ids.max()) + 1 if len(ids) else 0
+    for level in levels:
+        ranks += is_in(ids, level, size)
     return ids, ranks
 
 
-def sets_sql(terms: list[str]) -> tuple[str, list]:
-    """One row: the ids matching every word, then for each word (`ranked_words`) those with it
-    in each of COLUMN_WEIGHTS's columns, each set as one string of ids."""
-    sets = [matches_sql(terms)] + [
-        matches_sql(terms, column, word)
-        for word in ranked_words(terms)
-        for column in COLUMN_WEIGHTS
-    ]
+def id_sets(terms: list[str], levels: list[tuple[str, ...] | None]) -> list[np.ndarray]:
+    """For each of `levels` (None: anywhere), the ids of the documents with every word of
+    `terms` in it, in one statement: each set comes back as one string the database aggregated,
+    which NumPy parses in C (fetching 90,000 rows as tuples took 3 times as long as the match
+    itself)."""
+    if not terms:
+        return [np.array([], dtype=np.int64) for _ in levels]
+    with connection.cursor() as cursor:
+        cursor.execute(*sets_sql(terms, levels))
+        return [np.fromstring(ids or "", dtype=np.int64, sep=",") for ids in cursor.fetchone()]
+
+
+def sets_sql(terms: list[str], levels: list[tuple[str, ...] | None]) -> tuple[str, list]:
+    sets = [matches_sql(terms, level) for level in levels]
     aggregate = "string_agg(id::text, ',')" if is_postgres() else "group_concat(id)"
     selected = (f"(SELECT {aggregate} FROM ({sql}) AS found)" for sql, _ in sets)
     return "SELECT " + ", ".join(selected), [param for _, params in sets for param in params]
 
 
-def matches_sql(terms: list[str], column: str | None = None, word: str = "") -> tuple[str, list]:
-    """A SELECT of the ids (as `id`) of the search documents matching every word of `terms`
-    or, given a column, those with `word` in that column (on PostgreSQL within the matches;
-    on SQLite all of them: the ranks are read within the matches). Through the full-text index
-    on both backends: FTS5's column filter on SQLite, the column's own vector on PostgreSQL."""
+def matches_sql(terms: list[str], level: tuple[str, ...] | None = None) -> tuple[str, list]:
+    """A SELECT of the ids (as `id`) of the search documents with every word of `terms`, in
+    the parts of `level` (None: anywhere). Through the full-text indexes: FTS5 with a column
+    filter on SQLite, the level's own vector on PostgreSQL."""
     if is_postgres():
-        tsquery = "plainto_tsquery('english'::regconfig, %s)"
-        conditions, params = [f"search_vector @@ {tsquery}"], [" ".join(terms)]
-        if column:
-            own, mine = f"{column}_vector @@ {tsquery}", [word]
-            # One word: its column's set is within the matches already.
-            conditions, params = (
-                ([own], mine) if len(terms) == 1 else ([own, *conditions], mine + params)
-            )
-        where = " AND ".join(conditions)
-        return f"SELECT case_study_id AS id FROM content_searchdocument WHERE {where}", params
-    # The word alone in its column, not and-ed with the other words: for common words FTS5
-    # would read their lists again for every column (three times as long for two words).
-    match = f'{{{column}}} : "{word}"' if column else fts5_query(terms)
+        vector = level_vector(level) if level else "search_vector"
+        where = f"{vector} @@ plainto_tsquery('english'::regconfig, %s)"
+        return f"SELECT case_study_id AS id FROM content_searchdocument WHERE {where}", [
+            " ".join(terms)
+        ]
+    match = f"{{{' '.join(level)}}} : ({fts5_query(terms)})" if level else fts5_query(terms)
     return f"SELECT rowid AS id FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [match]
 
 
@@ -232,11 +218,6 @@ def is_in(ids: np.ndarray, some: np.ndarray, size: int) -> np.ndarray:
     marked = np.zeros(size, dtype=bool)
     marked[some[some < size]] = True
     return marked[ids]
-
-
-def ranked_words(terms: list[str]) -> list[str]:
-    """The words that count towards a rank: each once."""
-    return list(dict.fromkeys(terms))
 
 
 def fts5_query(terms: list[str]) -> str:

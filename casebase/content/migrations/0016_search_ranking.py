@@ -1,6 +1,6 @@
-"""Search ranks by the parts of a case study a word is in (casebase/content/search.py): on
-PostgreSQL each ranked column gets its own vector and GIN index, and every search goes through
-the GIN indexes without reading a vector (issue 16).
+"""Search ranks a match by the first part of the case study that holds every word of the query
+(casebase/content/search.py, LEVELS): on PostgreSQL each level of parts gets its own vector and
+GIN index, and every search goes through the GIN indexes without reading a vector (issue 16).
 
 - A plain query on a GIN index over a tsvector needs no recheck: a bitmap scan reads the index
   and the rows' pages, never the vectors. The rows are made narrow (`toast_tuple_target`), so
@@ -16,11 +16,18 @@ the GIN indexes without reading a vector (issue 16).
 import django.contrib.postgres.search
 from django.db import migrations
 
-VECTOR_COLUMNS = ("search_vector", "title_vector", "names_vector", "practices_vector")
+LEVELS = {  # vector: its parts
+    "title_vector": ("title",),
+    "title_names_vector": ("title", "names"),
+    "title_names_practices_vector": ("title", "names", "practices"),
+}
+VECTOR_COLUMNS = ("search_vector", *LEVELS)
 
 
-def words_of(column: str) -> str:
-    return f"to_tsvector('english'::regconfig, COALESCE({column}, ''))"
+def words_of(*columns: str) -> str:
+    """As Django's SearchVector writes it: the parts joined by spaces."""
+    text = " || ' ' || ".join(f"COALESCE({column}, '')" for column in columns)
+    return f"to_tsvector('english'::regconfig, {text})"
 
 
 POSTGRES_FORWARD = [
@@ -35,8 +42,7 @@ POSTGRES_FORWARD = [
     "UPDATE content_searchdocument SET "
     f"search_vector = setweight({words_of('title')}, 'A') || setweight({words_of('names')}, 'A')"
     f" || setweight({words_of('practices')}, 'B') || setweight({words_of('body')}, 'C'), "
-    f"title_vector = {words_of('title')}, names_vector = {words_of('names')}, "
-    f"practices_vector = {words_of('practices')}",
+    + ", ".join(f"{vector} = {words_of(*parts)}" for vector, parts in LEVELS.items()),
     "CREATE INDEX content_searchdocument_vector ON content_searchdocument "
     "USING gin (search_vector)",
     *(
