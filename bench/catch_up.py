@@ -18,21 +18,13 @@ from datetime import datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{BENCH / 'data' / 'casebase-100000.sqlite3'}")
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="casebase.settings",
-    DJANGO_DEBUG="0",
-    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" * 3),
-)
+import inprocess  # noqa: E402  (bench/inprocess.py)
 
-import django  # noqa: E402
-
-django.setup()
+inprocess.setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from casebase.content import catalogue  # noqa: E402
+from casebase.catalogue import index as catalogue  # noqa: E402
 from casebase.content.changes import content_changed, touched_by  # noqa: E402
 from casebase.content.models import CaseStudy, ContentVersion, Outcome, Status  # noqa: E402
 

@@ -164,7 +164,7 @@ QUESTIONS = [
     ),
 ]
 FTS = "content_searchdocument_fts"
-WEIGHTS = "10.0, 8.0, 4.0, 1.0"  # Casebase's, by column (casebase/content/search.py)
+WEIGHTS = "10.0, 8.0, 4.0, 1.0"  # Casebase's, by column (casebase/catalogue/search.py)
 # What Casebase does for a search, in Datasette's SQL: every match ranked by the same weighted
 # bm25, the best 20 kept, then their titles.
 RANKED = f"""
@@ -174,7 +174,7 @@ select d.case_study_id, d.title from (
 ) best join content_searchdocument d on d.case_study_id = best.rowid order by best.score
 """
 # A search's parts in SQLite alone: the match, the best 20 by bm25, and every match's rank
-# handed over as text, as casebase/content/search.py's scored_matches() asks for them.
+# handed over as text, as casebase/catalogue/search.py's scored_matches() asks for them.
 FTS5_ALONE = {
     "match": f"SELECT count(*) FROM {FTS} WHERE {FTS} MATCH ?",
     "best 20": f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? "
@@ -250,7 +250,7 @@ def one_word_per_stem(words: list[str]) -> list[str]:
 def in_sqlite_alone(database: Path, words: list[str]) -> dict[str, dict]:
     """For each word, after the run: how many documents it matches, and what FTS5 takes, in
     this process, to match them, to rank them all by bm25 keeping the best 20, and to rank
-    them all and hand every rank over (Casebase's query, as casebase/content/search.py's
+    them all and hand every rank over (Casebase's query, as casebase/catalogue/search.py's
     scored_matches() makes it)."""
     connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
     found = {}

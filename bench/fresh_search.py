@@ -35,7 +35,7 @@ def worker(profile: str | None) -> None:
     django.setup()
     from django.test import Client
 
-    from casebase.content import catalogue
+    from casebase.catalogue import index as catalogue
 
     client = Client(HTTP_HOST="localhost")
     catalogue.current()

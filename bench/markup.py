@@ -6,7 +6,6 @@ Usage: python bench/markup.py [ROUNDS] (run by `make bench`). DATABASE_URL names
 by default bench/run.py's SQLite file of 100,000 case studies. Writes bench/markup-results.md.
 """
 
-import os
 import platform
 import statistics
 import sys
@@ -15,23 +14,15 @@ from datetime import datetime
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(BENCH.parent))
-os.environ.setdefault("DATABASE_URL", f"sqlite:///{BENCH / 'data' / 'casebase-100000.sqlite3'}")
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="casebase.settings",
-    DJANGO_DEBUG="0",
-    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" * 3),
-)
+import inprocess  # noqa: E402  (bench/inprocess.py)
 
-import django  # noqa: E402
-
-django.setup()
+inprocess.setup()
 
 from django.http import QueryDict  # noqa: E402
 from django.template import engines  # noqa: E402
 
-from casebase.content import catalogue  # noqa: E402
-from casebase.content.filters import CatalogueForm, Selection, facet_counts  # noqa: E402
+from casebase.catalogue import index as catalogue  # noqa: E402
+from casebase.catalogue.filters import CatalogueForm, Selection, facet_counts  # noqa: E402
 from casebase.site.templatetags.casebase import facet_filter  # noqa: E402
 
 FACET = (BENCH / "markup_facet.html").read_text().removeprefix("{% load casebase %}")

@@ -7,30 +7,19 @@ cache is off: these are uncached figures.
 """
 
 import json
-import os
 import signal
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.update(
-    DJANGO_SETTINGS_MODULE="casebase.settings",
-    DJANGO_DEBUG="0",
-    DJANGO_SECRET_KEY=os.environ.get("DJANGO_SECRET_KEY", "benchmark-only-secret-key-" * 3),
-    DJANGO_SECURE_SSL_REDIRECT="0",
-    PAGE_CACHE_SECONDS="0",
-)
+import inprocess
 
-import django
-
-django.setup()
+inprocess.setup(default_database=None)
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from casebase.content import catalogue  # noqa: E402
+from casebase.catalogue import index as catalogue  # noqa: E402
 from casebase.content.models import CaseStudy  # noqa: E402
 
 WARM_UP = 3

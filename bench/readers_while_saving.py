@@ -79,11 +79,11 @@ from django.db import transaction
 from casebase.content.models import CaseStudy
 
 try:  # one explicit call after every change (issue 16, item 5)
-    from casebase.content.admin import changed
+    from casebase.editing.admin import changed
     from casebase.content.changes import touched_by
 except ImportError:  # before it: signals moved the version, the admin rewrote search
     changed = None
-    from casebase.content import search
+    from casebase.catalogue import search
     from casebase.content.services import public_dates_update
 
 chosen = random.Random(int(os.environ["EDITOR_SEED"]))

@@ -65,7 +65,7 @@ def query_parameters() -> frozenset[str]:
     """Every query parameter a public page reads: the catalogue's filters (which the evidence
     map, the downloads and the API share), paging, sorting, the evidence map's view, the
     sitemap's page and DRF's format."""
-    from casebase.content.filters import CaseStudyFilter
+    from casebase.catalogue.filters import CaseStudyFilter
 
     return frozenset(CaseStudyFilter.base_filters) | {"sort", "page", "by", "p", "format"}
 

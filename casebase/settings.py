@@ -84,9 +84,11 @@ PERMISSIONS_POLICY = (
 )
 
 INSTALLED_APPS = [
-    # First: its ready() registers what revision history records, with the relations each
-    # revision follows, before the admin's autodiscovery would register the models itself.
-    "casebase.content",
+    "casebase.content",  # the domain: models, querysets, changes
+    # Before the admin: its ready() registers what revision history records, with the relations
+    # each revision follows, before the admin's autodiscovery would register the models itself.
+    "casebase.editing",  # the admin, history, conflicts, permissions, backups
+    "casebase.loading",  # the compendium loader and synthetic data, with their commands
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.test import Client
 from pytest_django.plugin import pytest_collection_modifyitems as django_order
 
-from casebase.content import catalogue
+from casebase.catalogue import index as catalogue
 from casebase.content.models import (
     CaseStudy,
     Indicator,

@@ -3,7 +3,7 @@
 from django.contrib.auth.models import Group
 from django.test import Client
 
-from casebase.content import catalogue
+from casebase.catalogue import index as catalogue
 from casebase.content.changes import content_changed, touched_by
 from casebase.site import rows
 

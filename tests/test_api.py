@@ -3,7 +3,7 @@
 import pytest
 from django.http import QueryDict
 
-from casebase.content.filters import CaseStudyFilter
+from casebase.catalogue.filters import CaseStudyFilter
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,

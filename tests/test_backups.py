@@ -125,7 +125,7 @@ def test_a_restored_backup_matches_the_original_row_for_row(live, tmp_path):
     restored = f"sqlite:///{tmp_path / 'restored.sqlite3'}"
     manage(restored, "restore", str(backup_file))
     assert content_checksum(restored) == content_checksum(live)
-    search = "import django; django.setup(); from casebase.content import search; " \
+    search = "import django; django.setup(); from casebase.catalogue import search; " \
              "from casebase.content.models import CaseStudy; " \
              "print(list(search.matching(CaseStudy.objects.all(), 'Tuddenham')" \
              ".values_list('slug', flat=True)))"  # fmt: skip

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.http import QueryDict
 
-from casebase.content import catalogue, filters
-from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
+from casebase.catalogue import filters
+from casebase.catalogue import index as catalogue
+from casebase.catalogue.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
 from casebase.content.models import CaseStudy, Practice, PracticeApplication, Sector, Status
 from tests.helpers import saved
 

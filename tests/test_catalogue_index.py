@@ -1,4 +1,4 @@
-"""The catalogue index (casebase/content/catalogue.py) against the SQL it stands in for: the same
+"""The catalogue index (casebase/catalogue/index.py) against the SQL it stands in for: the same
 case studies for every filter, the same orders, counts that follow every change to content, a
 build that costs the same few queries at any size, and the bitmap arithmetic behind related
 case studies, slices across sets and long facets."""
@@ -16,8 +16,9 @@ from django.db.models import Count, F, QuerySet
 from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import catalogue, filters, search
-from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
+from casebase.catalogue import filters, search
+from casebase.catalogue import index as catalogue
+from casebase.catalogue.filters import CaseStudyFilter, CatalogueForm, Selection, facet_counts
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
@@ -31,7 +32,7 @@ from casebase.content.models import (
     Status,
     published_outcome,
 )
-from casebase.content.synthetic import generate_synthetic
+from casebase.loading.synthetic import generate_synthetic
 from tests.helpers import saved
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from casebase.content import catalogue
+from casebase.catalogue import index as catalogue
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,

@@ -8,7 +8,6 @@ from django.apps import apps
 from django.conf import settings
 from django.db.models import Q
 
-from casebase.content.compendium import DATA_DIR
 from casebase.content.models import (
     CaseStudy,
     Contribution,
@@ -25,6 +24,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
+from casebase.loading.compendium import DATA_DIR
 from tests.traceability import (
     COMPENDIUM_FILE,
     SOURCE_FILES,

@@ -9,8 +9,8 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from casebase.content.compendium import DATA_DIR, CompendiumError, load_compendium
 from casebase.content.models import CaseStudy, Contribution
+from casebase.loading.compendium import DATA_DIR, CompendiumError, load_compendium
 from tests.helpers import form_data
 from tests.traceability import normalise, source_text
 

@@ -9,7 +9,7 @@ dataset, API, feeds, sitemap.
 import pytest
 from django.urls import reverse
 
-from casebase.content import search
+from casebase.catalogue import search
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,

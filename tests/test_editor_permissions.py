@@ -260,9 +260,9 @@ def test_editors_cannot_reach_what_is_not_content(model, editor_only):
 
 
 def test_every_record_the_admin_shows_has_a_rule_and_every_inline_applies_it():
-    from casebase.content.admin import LiveCheckedInline
-    from casebase.content.permissions import REFERENCE_DATA as RULED_REFERENCE_DATA
-    from casebase.content.permissions import SHOWN_WITH
+    from casebase.editing.admin import LiveCheckedInline
+    from casebase.editing.permissions import REFERENCE_DATA as RULED_REFERENCE_DATA
+    from casebase.editing.permissions import SHOWN_WITH
 
     assert RULED_REFERENCE_DATA == REFERENCE_DATA
     assert SHOWN_WITH.keys() >= SHOWN_ON_A_PUBLISHED_PAGE.keys()

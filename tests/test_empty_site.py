@@ -14,9 +14,10 @@ import pytest
 from django.apps import apps
 from reversion.models import Revision
 
-from casebase.content import catalogue, search
+from casebase.catalogue import index as catalogue
+from casebase.catalogue import search
+from casebase.catalogue.filters import FACETS
 from casebase.content.changes import content_changed
-from casebase.content.filters import FACETS
 from casebase.content.models import ContentVersion, Publishable, Status
 
 pytestmark = pytest.mark.django_db

@@ -229,7 +229,7 @@ def test_each_evidence_map_cell_says_the_evidence_behind_its_count(client):
 
 
 def test_a_practice_nobody_applied_says_so(client):
-    from casebase.content import catalogue
+    from casebase.catalogue import index as catalogue
     from casebase.site.evidence import evidence_summary
 
     summary = evidence_summary(catalogue.current(), "no-such-practice")

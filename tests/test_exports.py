@@ -6,8 +6,8 @@ import io
 import pytest
 from django.http import QueryDict
 
-from casebase.content.catalogue import current as current_index
-from casebase.content.filters import CaseStudyFilter
+from casebase.catalogue.filters import CaseStudyFilter
+from casebase.catalogue.index import current as current_index
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,

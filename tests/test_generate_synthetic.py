@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from casebase.content import search
+from casebase.catalogue import search
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -24,7 +24,7 @@ from casebase.content.models import (
     Source,
     Status,
 )
-from casebase.content.synthetic import PREFIX, generate_synthetic
+from casebase.loading.synthetic import PREFIX, generate_synthetic
 
 pytestmark = pytest.mark.django_db
 N = 30

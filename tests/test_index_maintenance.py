@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import catalogue
+from casebase.catalogue import index as catalogue
 from casebase.content.changes import content_changed, touched_by
 from casebase.content.models import (
     CaseStudy,

@@ -9,7 +9,6 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import ProtectedError
 
-from casebase.content.compendium import DATA_DIR, load_compendium
 from casebase.content.models import (
     CaseStudy,
     ContentChange,
@@ -19,6 +18,7 @@ from casebase.content.models import (
     SearchDocument,
     Status,
 )
+from casebase.loading.compendium import DATA_DIR, load_compendium
 
 pytestmark = pytest.mark.django_db
 
@@ -147,9 +147,9 @@ def test_an_unknown_slug_is_reported_with_where_it_was_used(data_copy):
 
 def test_the_command_turns_a_data_error_into_a_clear_message(data_copy, monkeypatch):
     (data_copy / "zz-bad.yaml").write_text("sectors: [\n")
-    monkeypatch.setattr("casebase.content.compendium.DATA_DIR", data_copy)
+    monkeypatch.setattr("casebase.loading.compendium.DATA_DIR", data_copy)
     monkeypatch.setattr(
-        "casebase.content.management.commands.load_compendium.load_compendium",
+        "casebase.loading.management.commands.load_compendium.load_compendium",
         lambda **kw: load_compendium(directory=data_copy, **kw),
     )
     with pytest.raises(CommandError, match=r"Nothing was loaded. zz-bad.yaml: not valid YAML"):

@@ -10,8 +10,8 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils.html import escape
 
+from casebase.catalogue.filters import Facet, Option
 from casebase.content import grading
-from casebase.content.filters import Facet, Option
 from casebase.content.models import (
     CaseStudy,
     Contribution,
@@ -23,7 +23,7 @@ from casebase.content.models import (
     Role,
     Status,
 )
-from casebase.content.synthetic import generate_synthetic
+from casebase.loading.synthetic import generate_synthetic
 from casebase.site.templatetags.casebase import facet_filter
 from casebase.site.views import page_links
 from tests.helpers import index_built
@@ -228,7 +228,7 @@ def test_search_never_lets_the_text_inject_markup(client):
     study = CaseStudy.objects.get(slug="norfolk")
     study.context = "Zanzibar <script>alert(1)</script> zanzibar"
     study.save()
-    from casebase.content import search
+    from casebase.catalogue import search
 
     search.refresh([study.pk])
     page = client.get("/case-studies/?q=zanzibar").content.decode()

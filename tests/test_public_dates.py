@@ -15,9 +15,9 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
-from casebase.content.compendium import load_compendium
 from casebase.content.models import CaseStudy, Indicator, Outcome, Source, Status
 from casebase.content.services import public_dates_update
+from casebase.loading.compendium import load_compendium
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db

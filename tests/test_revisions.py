@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils.html import escape
 from reversion.models import Revision, Version
 
-from casebase.content.history import word_diff
 from casebase.content.models import CaseStudy, Outcome, Source, Status
+from casebase.editing.history import word_diff
 from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,8 @@ an editor makes in the admin. Runs on SQLite (FTS5) and PostgreSQL alike."""
 import pytest
 from django.urls import reverse
 
-from casebase.content import catalogue, search
+from casebase.catalogue import index as catalogue
+from casebase.catalogue import search
 from casebase.content.models import CaseStudy, Organisation, Person, Quote, Status
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""How search ranks (casebase/content/search.py): a match ranks by the first level of its parts
+"""How search ranks (casebase/catalogue/search.py): a match ranks by the first level of its parts
 that holds every word of the query (its title, then its title and names, then those and its
 practices), a case study that needs the rest of its story to match ranks last, and equal ranks
 go in catalogue order. The catalogue (its index) and the SQL reference the API uses
@@ -14,8 +14,9 @@ from django.db.models import F, Value
 from django.db.models.functions import Concat
 from django.http import QueryDict
 
-from casebase.content import catalogue, search
-from casebase.content.filters import CaseStudyFilter, CatalogueForm, Selection
+from casebase.catalogue import index as catalogue
+from casebase.catalogue import search
+from casebase.catalogue.filters import CaseStudyFilter, CatalogueForm, Selection
 from casebase.content.models import CaseStudy, SearchDocument
 
 pytestmark = pytest.mark.django_db

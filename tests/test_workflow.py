@@ -84,7 +84,7 @@ def test_the_public_cannot_preview(client):
 def test_view_on_site_opens_the_preview_for_a_draft(publisher):
     from django.contrib import admin
 
-    from casebase.content.admin import CaseStudyAdmin
+    from casebase.editing.admin import CaseStudyAdmin
 
     model_admin = CaseStudyAdmin(CaseStudy, admin.site)
     norfolk = CaseStudy.objects.get(slug="norfolk")

@@ -30,8 +30,8 @@ from casebase.api.serializers import (
     TestimonialSerializer,
     ThemeSerializer,
 )
+from casebase.catalogue.filters import Selection, selection
 from casebase.content import grading
-from casebase.content.filters import Selection, selection
 from casebase.content.models import (
     CaseStudy,
     Finding,

@@ -11,8 +11,8 @@ from drf_spectacular.extensions import OpenApiFilterExtension
 from drf_spectacular.plumbing import build_array_type, build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
-from casebase.content import facets
-from casebase.content.filters import CaseStudyFilter, selection
+from casebase.catalogue import facets
+from casebase.catalogue.filters import CaseStudyFilter, selection
 
 # Text filters refuse a NUL byte (no stored value has one), so the schema excludes it too.
 NO_NUL = "^[^\\x00]*$"

@@ -10,7 +10,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from casebase.content import catalogue, grading
+from casebase.catalogue import index as catalogue
+from casebase.content import grading
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,

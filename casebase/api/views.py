@@ -28,7 +28,7 @@ from casebase.api.serializers import (
     PracticeSerializer,
     SectorSerializer,
 )
-from casebase.content.filters import CaseStudyFilter
+from casebase.catalogue.filters import CaseStudyFilter
 from casebase.content.models import Sector
 
 SAFE_METHODS = ["get", "head", "options"]

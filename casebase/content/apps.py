@@ -2,11 +2,8 @@ from django.apps import AppConfig
 
 
 class ContentConfig(AppConfig):
+    """The domain: the data model, its `published()` querysets and a change to content."""
+
     default_auto_field = "django.db.models.BigAutoField"
     name = "casebase.content"
     verbose_name = "Knowledge base"
-
-    def ready(self):
-        from casebase.content.history import register_models
-
-        register_models()

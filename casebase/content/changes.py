@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from casebase.content import search
+from casebase.catalogue import search
 from casebase.content.models import CaseStudy, ContentVersion, Organisation, Person, Role
 
 

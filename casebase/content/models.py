@@ -808,7 +808,7 @@ def passage_context_field() -> models.JSONField:
     (casebase.content.passages), so no page reads a source text."""
     return models.JSONField(
         default=dict,
-        db_default={},  # also for rows written in bulk by SQL (casebase.content.synthetic)
+        db_default={},  # also for rows written in bulk by SQL (casebase.loading.synthetic)
         blank=True,
         editable=False,
         help_text="Section, pages and the sentences around the passage in its source.",
@@ -1274,7 +1274,7 @@ class Testimonial(Publishable):
 class SearchDocument(models.Model):
     """The searchable text of one published case study and everything that hangs on it.
 
-    Written only by `casebase.content.search.refresh()`, from published records only, so search
+    Written only by `casebase.catalogue.search.refresh()`, from published records only, so search
     can never reveal a draft. SQLite indexes it with an FTS5 table kept in step by triggers
     (migration 0002); PostgreSQL with `search_vector`, every word, and the words of each level
     of the parts that rank a match, each with a GIN index (migrations 0002 and 0016).
@@ -1288,7 +1288,7 @@ class SearchDocument(models.Model):
     practices = models.TextField(help_text="Practices applied, with their synonyms.")
     body = models.TextField(help_text="Context, summary, what was done, outcomes and quotes.")
     search_vector = SearchVectorField(null=True, editable=False)
-    # The words of the parts that rank a match (casebase/content/search.py, LEVELS).
+    # The words of the parts that rank a match (casebase/catalogue/search.py, LEVELS).
     title_vector = SearchVectorField(null=True, editable=False)
     title_names_vector = SearchVectorField(null=True, editable=False)
     title_names_practices_vector = SearchVectorField(null=True, editable=False)

@@ -10,9 +10,9 @@ from django.http import QueryDict
 from django.urls import reverse
 from pyroaring import FrozenBitMap as Bits
 
+from casebase.catalogue.filters import Selection
+from casebase.catalogue.index import EMPTY, CatalogueIndex
 from casebase.content import grading
-from casebase.content.catalogue import EMPTY, CatalogueIndex
-from casebase.content.filters import Selection
 from casebase.content.models import Contribution, Indicator, Outcome, Practice, Sector
 
 VIEWS = {"sector": "By sector", "outcome": "By area of results"}

@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 
-from casebase.content.catalogue import CatalogueIndex
+from casebase.catalogue.index import CatalogueIndex
 from casebase.content.models import CaseStudy
 
 SUMMARY_WORDS = 40

@@ -20,8 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.caching import cache_health
-from casebase.content import catalogue, grading, search
-from casebase.content.filters import SORTS, CatalogueForm, Selection, facet_counts
+from casebase.catalogue import index as catalogue
+from casebase.catalogue import search
+from casebase.catalogue.filters import SORTS, CatalogueForm, Selection, facet_counts
+from casebase.content import grading
 from casebase.content.models import (
     CaseStudy,
     Contribution,

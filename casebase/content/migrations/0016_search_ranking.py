@@ -1,5 +1,5 @@
 """Search ranks a match by the first part of the case study that holds every word of the query
-(casebase/content/search.py, LEVELS): on PostgreSQL each level of parts gets its own vector and
+(casebase/catalogue/search.py, LEVELS): on PostgreSQL each level of parts gets its own vector and
 GIN index, and every search goes through the GIN indexes without reading a vector (issue 16).
 
 - A plain query on a GIN index over a tsvector needs no recheck: a bitmap scan reads the index

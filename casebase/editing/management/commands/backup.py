@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casebase.content.backups import BackupError, backup
+from casebase.editing.backups import BackupError, backup
 
 
 class Command(BaseCommand):

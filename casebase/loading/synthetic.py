@@ -31,7 +31,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from casebase.content import search
+from casebase.catalogue import search
 from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,

@@ -1,4 +1,4 @@
-"""The catalogue's filters (the facets of casebase/content/facets.py, a search and years): a
+"""The catalogue's filters (the facets of casebase/catalogue/facets.py, a search and years): a
 reader's selection over the catalogue index, each facet's counts, and the same filters in SQL.
 
 Several values within one facet combine with OR; different facets with AND. To-many facets look
@@ -20,8 +20,9 @@ from django.db.models.expressions import RawSQL
 from django.http import QueryDict
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import catalogue, facets, search
-from casebase.content.facets import MODEL_FACETS, FacetSpec, published_outcomes
+from casebase.catalogue import facets, search
+from casebase.catalogue import index as catalogue
+from casebase.catalogue.facets import MODEL_FACETS, FacetSpec, published_outcomes
 from casebase.content.models import CaseStudy
 
 SORTS = {

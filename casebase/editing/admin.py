@@ -10,7 +10,6 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from casebase.content import conflicts
 from casebase.content.changes import Touched, content_changed, touched_by
 from casebase.content.models import (
     CaseStudy,
@@ -37,9 +36,10 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from casebase.content.permissions import REFERENCE_DATA, refusal, why_live
-from casebase.content.revision_admin import RevisionHistoryAdmin
 from casebase.content.services import public_dates_update
+from casebase.editing import conflicts
+from casebase.editing.permissions import REFERENCE_DATA, refusal, why_live
+from casebase.editing.revision_admin import RevisionHistoryAdmin
 
 # --- Shared behaviour ---------------------------------------------------------------------
 
@@ -77,7 +77,7 @@ def can_publish(request: HttpRequest) -> bool:
 
 def editable(request: HttpRequest, model: type[models.Model], obj=None) -> bool:
     """Editors change drafts; what is live (or was), only a Publisher changes (see
-    casebase.content.permissions). `obj` is the record, or the record an inline row is on."""
+    casebase.editing.permissions). `obj` is the record, or the record an inline row is on."""
     if can_publish(request):
         return True
     return model not in REFERENCE_DATA and (obj is None or why_live(obj) is None)
@@ -139,7 +139,7 @@ class ConflictCheckedForm(LiveCheckedForm):
     """Refuses to save over someone else's save, of the record or of any part shown inline.
 
     The form remembers when the record and each of its parts were last saved as the editor
-    opened it (see casebase.content.conflicts). If any has been saved, added or deleted since,
+    opened it (see casebase.editing.conflicts). If any has been saved, added or deleted since,
     nothing is written, the editor's input stays in the form, and they are told which part
     changed and when; the form then carries the new state, so saving again is a deliberate
     choice.

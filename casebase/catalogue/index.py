@@ -28,7 +28,10 @@ from django.db import connection
 from django.db.models import Aggregate, Count, Max, Min, TextField
 from pyroaring import FrozenBitMap as Bits
 
-from casebase.content import facets, grading
+from casebase.catalogue import facets
+from casebase.catalogue.search import LEVELS, id_sets
+from casebase.catalogue.search import words as search_words
+from casebase.content import grading
 from casebase.content.models import (
     CaseStudy,
     ContentChange,
@@ -40,8 +43,6 @@ from casebase.content.models import (
     published_application,
     published_outcome,
 )
-from casebase.content.search import LEVELS, id_sets
-from casebase.content.search import words as search_words
 
 NO_END = 9999  # an ongoing period reaches every later year
 KEPT_SEARCHES = 16
@@ -288,7 +289,7 @@ def concatenated(parts: list[Bits], start: int, stop: int) -> list[int]:
 @dataclass(frozen=True)
 class SearchResult:
     """What a search matched, as a set, and the matches with every word in each of the search's
-    levels (casebase/content/search.py: title, then title and names, then those and
+    levels (casebase/catalogue/search.py: title, then title and names, then those and
     practices), read from the database as a page first needs them. Each level holds the one
     before it: a match ranks by the first that holds it, equal ranks in catalogue order."""
 

@@ -7,7 +7,7 @@
 - Reference data (REFERENCE_DATA) shapes every page: it is always live.
 
 The admin derives every permission from `why_live()`: its pages, inlines, list edits and bulk
-deletions (casebase/content/admin.py).
+deletions (casebase/editing/admin.py).
 """
 
 from django.db import models

@@ -15,8 +15,8 @@ from django.urls import path
 from reversion.admin import VersionAdmin
 from reversion.models import Version, _follow_relations_recursive, _safe_revert
 
-from casebase.content.history import FOLLOWS, revision_changes
 from casebase.content.models import Publishable, Status
+from casebase.editing.history import FOLLOWS, revision_changes
 
 
 class RevisionHistoryAdmin(VersionAdmin):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from casebase.content import planner
-from casebase.content.compendium import CompendiumError, load_compendium
+from casebase.loading import planner
+from casebase.loading.compendium import CompendiumError, load_compendium
 
 
 class Command(BaseCommand):

@@ -3,7 +3,6 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from casebase.content import planner
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -15,7 +14,8 @@ from casebase.content.models import (
     Quote,
     SearchDocument,
 )
-from casebase.content.synthetic import SyntheticError, generate_synthetic
+from casebase.loading import planner
+from casebase.loading.synthetic import SyntheticError, generate_synthetic
 
 PARTS = {
     Organisation: "organisations",
