@@ -11,6 +11,7 @@ import signal
 import statistics
 import sys
 import time
+from pathlib import Path
 
 import inprocess
 
@@ -113,6 +114,11 @@ def index_build_ms() -> float:
     return round((time.perf_counter() - start) * 1000, 1)
 
 
+def resident_mb() -> int:
+    status = Path("/proc/self/status").read_text()
+    return int(status.split("VmRSS:")[1].split()[0]) // 1024
+
+
 def main() -> None:
     runs = int(sys.argv[1]) if len(sys.argv) > 1 else 30
     signal.signal(signal.SIGALRM, on_alarm)
@@ -126,6 +132,7 @@ def main() -> None:
             "runs": runs,
             "index_build_ms": build_ms,
             "pages": results,
+            "rss_mb": resident_mb(),  # after the index and every page: what a worker holds
         },
         sys.stdout,
     )

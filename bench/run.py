@@ -259,6 +259,7 @@ ELSEWHERE = {
     "catch-up-results.md": "What a save costs the next request (bench/catch_up.py)",
     "saving-results.md": "Readers while an editor saves (bench/readers_while_saving.py)",
     "datasette-results.md": "Against Datasette (bench/datasette_side_by_side.py)",
+    "scale-results.md": "1,000,000 case studies against 100,000 (bench/scale.py)",
 }
 
 
