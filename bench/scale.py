@@ -34,7 +34,8 @@ def fresh_searches(small: str, large: str, words: int) -> dict[str, dict]:
          "--words-from", small.removeprefix("sqlite:///")],
         cwd=run.ROOT, capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
-    lines = dict(line.split(" ", 1) for line in output.splitlines() if line[:5] in ("old {", "new {"))
+    summaries = [line for line in output.splitlines() if line[:5] in ("old {", "new {")]
+    lines = dict(line.split(" ", 1) for line in summaries)
     return {"small": ast.literal_eval(lines["old"]), "large": ast.literal_eval(lines["new"])}
 
 
