@@ -298,7 +298,8 @@ def test_write_methods_are_not_allowed(client, url, method):
 QUERIES = {
     # count for the pager; the page; its published applications; its published outcomes
     "/api/case-studies/": 4,
-    # the practice choices named in the query (validation); count; page; applications; outcomes
+    # the content version (the catalogue index checks the practice and selects); count; page;
+    # applications; outcomes
     "/api/case-studies/?practice=visible-leadership": 5,
     # count; page (with theme)
     "/api/practices/": 2,
@@ -306,7 +307,7 @@ QUERIES = {
     "/api/organisations/": 2,
     # count; page (with case study, indicator, grades and source)
     "/api/outcomes/": 2,
-    # the practice choices named in the query; count; page
+    # the content version (the catalogue index selects); count; page
     "/api/outcomes/?practice=visible-leadership": 3,
     # the sectors
     "/api/sectors/": 1,

@@ -279,7 +279,7 @@ class Selection:
         50,000 would be as many placeholders (SQLite allows 32,766)."""
         if not self.sets:
             return queryset  # every published case study
-        ids = self.index.id_at(catalogue.as_array(self.members()).tolist())
+        ids = self.index.id_at(catalogue.as_array(self.members()))
         return queryset.filter(**{f"{field}__in": ids_parameter(ids)})
 
 
