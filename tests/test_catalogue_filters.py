@@ -185,13 +185,14 @@ def test_a_long_facet_lists_the_options_with_the_most_results_and_the_chosen(mon
 
 
 def test_facet_options_are_escaped_checked_and_labelled_on_the_page(client):
-    organisation = CaseStudy.objects.get(slug="norfolk").organisation
-    organisation.region = 'East <b>"Anglia"</b> & more'
-    saved(organisation)
-    html = client.get("/case-studies/", {"region": organisation.region}).content.decode()
+    kind = CaseStudy.objects.get(slug="norfolk").organisation.type
+    kind.name = 'County <b>"Shire"</b> & more'
+    kind.save()
+    html = client.get("/case-studies/", {"type": kind.slug}).content.decode()
     assert "<b>" not in html
-    escaped = "East &lt;b&gt;&quot;Anglia&quot;&lt;/b&gt; &amp; more"
-    box = re.search(rf'<input [^>]*id="(region-\d+)"[^>]*value="{escaped}"( checked)?>', html)
+    escaped = "County &lt;b&gt;&quot;Shire&quot;&lt;/b&gt; &amp; more"
+    box = re.search(rf'<input [^>]*id="(type-\d+)"[^>]*value="{kind.slug}"( checked)?>', html)
     assert box.group(2) == " checked"
-    label = rf'<label [^>]*for="{box.group(1)}">{escaped} <span class="cb-count">\(1\)</span>'
+    count = CaseStudy.objects.published().filter(organisation__type=kind).count()
+    label = rf'<label [^>]*for="{box.group(1)}">{escaped} <span class="cb-count">\({count}\)</span>'
     assert re.search(label, html)

@@ -50,8 +50,8 @@ PAGES = {
     "/case-studies/?q=nothing-matches-this": 2,  # no rows: nothing to fetch for them
     # study, 6 prefetches (with corrections), roles, the grades of the charts' scales, the
     # version and the related case studies
-    "/case-studies/leeds-teaching-hospitals/": 11,
-    "/case-studies/norfolk/": 10,  # no graded result: no grades to fetch
+    "/case-studies/leeds-teaching-hospitals/": 12,  # with its organisation's figures
+    "/case-studies/norfolk/": 11,  # no graded result: no grades to fetch
     "/practices/": 3,  # version, themes, their practices
     # practice, version, applications, outcomes, credits (the credited results counted explicit
     # apart from general come from the catalogue index)
@@ -63,7 +63,7 @@ PAGES = {
     "/people/karen-james/": 5,
     "/people/lord-darzi/": 5,
     "/evidence-map/": 3,  # version, columns, practices with themes
-    "/about/evidence/": 2,  # results counted by grade, the sources they come from
+    "/about/evidence/": 3,  # results counted by grade, the sources, sectors' size bands
     "/evidence-map/?by=outcome": 3,
 }
 
@@ -101,7 +101,7 @@ def test_the_case_study_page_costs_the_same_for_a_long_and_a_short_story(
     assert longest.applications.count() > 2 * shortest.applications.count()
     index_built()
     for study in (longest, shortest):
-        with django_assert_num_queries(11):  # both have graded results
+        with django_assert_num_queries(12):  # both have graded results
             client.get(study.get_absolute_url())
 
 

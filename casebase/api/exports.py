@@ -33,6 +33,7 @@ from casebase.api.serializers import (
 from casebase.catalogue.filters import Selection, selection
 from casebase.content import grading
 from casebase.content.models import (
+    IDENTIFIER_FIELDS,
     CaseStudy,
     Finding,
     Outcome,
@@ -62,6 +63,10 @@ CASE_STUDY_COLUMNS = [
     "organisation_type",
     "sector",
     "region",
+    "area_served",
+    "organisation_ods_code",
+    "organisation_gss_code",
+    "organisation_ukprn",
     "period",
     "practices",
 ]
@@ -142,7 +147,9 @@ def case_study_columns(study: CaseStudy, request: HttpRequest) -> dict:
         "organisation": organisation.name,
         "organisation_type": organisation.type.name,
         "sector": study.sector.name if study.sector else "",
-        "region": organisation.region,
+        "region": organisation.get_region_display(),
+        "area_served": organisation.area_served,
+        **{f"organisation_{field}": getattr(organisation, field) for field in IDENTIFIER_FIELDS},
         "period": period(study),
         "practices": "; ".join(a.practice.name for a in study.published_applications),
     }

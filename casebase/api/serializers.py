@@ -13,6 +13,7 @@ from rest_framework import serializers
 from casebase.catalogue import index as catalogue
 from casebase.content import grading
 from casebase.content.models import (
+    IDENTIFIER_FIELDS,
     CaseStudy,
     CaseStudyPerson,
     Contribution,
@@ -190,11 +191,24 @@ class OrganisationSerializer(serializers.ModelSerializer):
     sector = serializers.SlugRelatedField(
         source="type.sector", slug_field="slug", read_only=True, allow_null=True
     )
+    region_name = name_of("get_region_display")
     url = SiteURLField()
 
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "aliases", "type", "sector", "region", "summary", "url"]
+        fields = [
+            "slug",
+            "name",
+            "aliases",
+            "type",
+            "sector",
+            "region",
+            "region_name",
+            "area_served",
+            *IDENTIFIER_FIELDS,
+            "summary",
+            "url",
+        ]
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -362,6 +376,7 @@ class CaseStudySerializer(serializers.ModelSerializer):
     organisation_name = name_of("organisation.name")
     sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     region = name_of("organisation.region")
+    region_name = name_of("organisation.get_region_display")
     practices = serializers.SerializerMethodField()
     outcome_count = serializers.SerializerMethodField()
     url = SiteURLField()
@@ -375,6 +390,7 @@ class CaseStudySerializer(serializers.ModelSerializer):
             "organisation_name",
             "sector",
             "region",
+            "region_name",
             "period_start",
             "period_end",
             "period_label",

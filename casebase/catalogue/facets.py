@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from casebase.content import grading
 from casebase.content.models import (
     Indicator,
+    Organisation,
     OrganisationType,
     Outcome,
     Practice,
@@ -112,7 +113,13 @@ FACETS = (
         rows=lambda: OrganisationType.objects.order_by("slug"),
         api_list="organisations",
     ),
-    FacetSpec("region", "Region", "organisation", "region"),
+    FacetSpec(
+        "region",
+        "Region",
+        "organisation",
+        "region",
+        choices=tuple(Organisation.Region.choices),
+    ),
     FacetSpec(
         "indicator",
         "What was measured",

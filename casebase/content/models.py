@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
 from django.db.models.functions import Now
@@ -223,6 +224,39 @@ class Source(Publishable):
 # --- Organisations and people -------------------------------------------------------------
 
 
+def identifier_field(label: str, pattern: str, help_text: str) -> models.CharField:
+    """An optional code from a national register, checked against the register's format."""
+    return models.CharField(
+        label,
+        max_length=12,
+        blank=True,
+        validators=[RegexValidator(f"^{pattern}$", f"This is not a valid {label}: {help_text}")],
+        help_text=help_text,
+    )
+
+
+# England's nine regions (ONS's International Territorial Level 1) and the three nations:
+# the standard list readers filter and compare by. Its values are public URL parameters.
+class Region(models.TextChoices):
+    NORTH_EAST = "north-east", "North East"
+    NORTH_WEST = "north-west", "North West"
+    YORKSHIRE_AND_THE_HUMBER = "yorkshire-and-the-humber", "Yorkshire and the Humber"
+    EAST_MIDLANDS = "east-midlands", "East Midlands"
+    WEST_MIDLANDS = "west-midlands", "West Midlands"
+    EAST_OF_ENGLAND = "east-of-england", "East of England"
+    LONDON = "london", "London"
+    SOUTH_EAST = "south-east", "South East"
+    SOUTH_WEST = "south-west", "South West"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern-ireland", "Northern Ireland"
+
+
+# The national identifiers an organisation may carry: (field, label).
+IDENTIFIERS = (("ods_code", "NHS ODS code"), ("gss_code", "ONS GSS code"), ("ukprn", "UKPRN"))
+IDENTIFIER_FIELDS = tuple(field for field, _ in IDENTIFIERS)
+
+
 class Organisation(Publishable):
     name = models.CharField(max_length=200, help_text="The canonical name.")
     slug = models.SlugField(max_length=120, unique=True)
@@ -233,17 +267,69 @@ class Organisation(Publishable):
     type = models.ForeignKey(
         OrganisationType, on_delete=models.PROTECT, related_name="organisations"
     )
-    region = models.CharField(max_length=200, blank=True, help_text="Where it serves, in words.")
+    Region = Region
+    region = models.CharField(
+        max_length=30,
+        choices=Region.choices,
+        blank=True,
+        db_index=True,
+        help_text="The region or nation that holds the place it serves. Empty for national "
+        "bodies and where the source names no place.",
+    )
+    area_served = models.CharField(
+        max_length=200, blank=True, help_text="Where it serves, in the source's words."
+    )
     summary = models.TextField(blank=True)
+    # Identifiers in the national registers, filled in by editors from the register itself
+    # (never guessed): they let readers and other datasets join Casebase's records to theirs.
+    ods_code = identifier_field(
+        "NHS ODS code",
+        r"[A-Z0-9]{3,6}",
+        "3 to 6 capital letters or digits, as NHS England's Organisation Data Service "
+        "gives it (RR8, Y02753).",
+    )
+    gss_code = identifier_field(
+        "ONS GSS code",
+        r"[EWSN][0-9]{8}",
+        "A letter for the nation and 8 digits, as the ONS gives a council (E08000033).",
+    )
+    ukprn = identifier_field(
+        "UKPRN",
+        r"1[0-9]{7}",
+        "8 digits starting with 1, as the UK Register of Learning Providers gives it.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(region="") | Q(region__in=Region.values),
+                name="organisation_region_standard",
+                violation_error_message="The region must be one of the standard list.",
+            ),
+            *(
+                models.UniqueConstraint(
+                    fields=[field],
+                    condition=~Q(**{field: ""}),
+                    name=f"organisation_unique_{field}",
+                    violation_error_message=f"Another organisation already has this {label}.",
+                )
+                for field, label in IDENTIFIERS
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("organisation", args=[self.slug])
+
+    @property
+    def identifiers(self) -> list[tuple[str, str]]:
+        """(label, value) for each national identifier an editor has filled in."""
+        return [
+            (label, getattr(self, field)) for field, label in IDENTIFIERS if getattr(self, field)
+        ]
 
     @property
     def alias_list(self) -> list[str]:
@@ -263,6 +349,7 @@ class OrganisationFact(models.Model):
         REGISTERED_PATIENTS = "registered_patients", "Registered patients"
         PATIENTS_TREATED = "patients_treated", "Patients treated in a year"
         STAFF = "staff", "Staff"
+        STUDENTS = "students", "Students"
         BUDGET = "budget", "Annual budget (£)"
         SITES = "sites", "Sites"
         RURAL_SHARE = "rural_share", "Share of population that is rural (%)"

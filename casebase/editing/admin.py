@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from casebase.content.changes import Touched, content_changed, touched_by
 from casebase.content.models import (
+    IDENTIFIER_FIELDS,
     CaseStudy,
     CaseStudyPerson,
     Contribution,
@@ -497,9 +498,9 @@ class OrganisationRoleInline(RoleInline):
 @admin.register(Organisation)
 class OrganisationAdmin(PublishableAdmin):
     list_display = ("name", "type", "sector", "region", "case_study_count", "status")
-    list_filter = ("status", "type__sector", "type")
+    list_filter = ("status", "type__sector", "type", "region")
     list_select_related = ("type__sector",)
-    search_fields = ("name", "aliases", "region", "type__name")
+    search_fields = ("name", "aliases", "area_served", "type__name", *IDENTIFIER_FIELDS)
     prepopulated_fields = {"slug": ("name",)}
     autocomplete_fields = ("type",)
     inlines = [OrganisationFactInline, OrganisationRoleInline]

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from casebase.content.changes import content_changed
 from casebase.content.models import (
+    IDENTIFIER_FIELDS,
     CaseStudy,
     CaseStudyPerson,
     Contribution,
@@ -351,7 +352,12 @@ class Loader:
     # -- organisations and people -----------------------------------------------------------
 
     def load_organisations(self, item: Item) -> None:
-        data = item.take("slug", "name", "type", optional=("aliases", "region", "summary", "facts"))
+        data = item.take(
+            "slug",
+            "name",
+            "type",
+            optional=("aliases", "region", "area_served", "summary", "facts", *IDENTIFIER_FIELDS),
+        )
         organisation = self.remember(
             self.upsert(
                 Organisation,
@@ -361,7 +367,9 @@ class Loader:
                     "name": data["name"],
                     "aliases": "\n".join(data.get("aliases", [])),
                     "type": self.get(OrganisationType, data["type"], item.where),
-                    "region": data.get("region", ""),
+                    "region": data.get("region", ""),  # full_clean checks it is a standard one
+                    "area_served": data.get("area_served", ""),
+                    **{field: data.get(field, "") for field in IDENTIFIER_FIELDS},
                     "summary": _text(data.get("summary", "")),
                     "status": Status.PUBLISHED,
                 },

@@ -380,14 +380,15 @@ def build_organisation(
     name = rng.choice(ORGANISATION_NAMES.get(kind.slug, ("{place} " + kind.name,)))
     name = name.format(place=place)
     initials = "".join(word[0] for word in name.split() if word[0].isupper())
-    region = rng.choice(REGIONS)
+    region = rng.choice(ENGLISH_REGIONS)
     return Organisation(
         name=name,
         slug=f"{PREFIX}{number}-{slugify(name)}"[:120],
         aliases=initials if len(initials) > 2 and rng.random() < 0.5 else "",
         type=kind,
-        region=f"{place}, {region}",
-        summary=f"{kind.name} serving {place}, in {the(region)}.",
+        region=region.value,
+        area_served=f"{place}, {region.label}",
+        summary=f"{kind.name} serving {place}, in {the(region.label)}.",
         status=Status.PUBLISHED,
     )
 
@@ -598,10 +599,7 @@ PLACE_ENDS = (
     "bridge", "field", "ford", "ham", "ley", "borough", "wick", "stead", "ton", "bury",
     "mouth", "dale", "worth", "combe", "minster", "gate", "hurst", "well", "by", "thorpe",
 )  # fmt: skip
-REGIONS = (
-    "North East", "North West", "Yorkshire and the Humber", "East Midlands", "West Midlands",
-    "East of England", "London", "South East", "South West",
-)  # fmt: skip
+ENGLISH_REGIONS = tuple(Organisation.Region)[:9]  # England's nine, as the synthetic places are
 ORGANISATION_NAMES = {
     "borough-council": ("{place} Borough Council", "{place} District Council"),
     "county-council": ("{place} County Council",),

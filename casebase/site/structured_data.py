@@ -52,7 +52,7 @@ def organisation(organisation: Organisation, url: str, facts: list[OrganisationF
             "alternateName": organisation.alias_list,
             "url": url,
             "description": organisation.summary,
-            "areaServed": organisation.region,
+            "areaServed": organisation.area_served or organisation.get_region_display(),
             "numberOfEmployees": {"@type": "QuantitativeValue", "value": int(staff.value)}
             if staff
             else None,

@@ -23,13 +23,14 @@ from casebase.caching import cache_health
 from casebase.catalogue import index as catalogue
 from casebase.catalogue import search
 from casebase.catalogue.filters import SORTS, CatalogueForm, Selection, facet_counts
-from casebase.content import grading
+from casebase.content import grading, profiles
 from casebase.content.models import (
     CaseStudy,
     Contribution,
     Finding,
     Grade,
     Organisation,
+    OrganisationFact,
     Outcome,
     Person,
     Practice,
@@ -245,6 +246,18 @@ def with_roles(studies):
     )
 
 
+def with_profile(studies):
+    """The case studies' organisations with the figures their profile sizes them by
+    (`published_facts`)."""
+    return studies.prefetch_related(
+        Prefetch(
+            "organisation__facts",
+            queryset=OrganisationFact.objects.filter(source__status=Status.PUBLISHED),
+            to_attr="published_facts",
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Related:
     """A link to another case study, and how many practices it shares with this one."""
@@ -261,7 +274,9 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
     preview = False
     # Built once; DetailView clones it for each request, which costs far less than building
     # its filters and prefetches again (0.7 ms, a twentieth of the page).
-    queryset = with_roles(CaseStudy.objects.published().with_story().select_related("source"))
+    queryset = with_profile(
+        with_roles(CaseStudy.objects.published().with_story().select_related("source"))
+    )
 
     def get_context_data(self, **kwargs):
         study = self.object
@@ -271,7 +286,11 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
         quotes_by_application = defaultdict(list)
         for quote in study.published_quotes:
             quotes_by_application[quote.application_id].append(quote)
+        start, end = profiles.ratings(study.published_outcomes)
         return super().get_context_data(
+            size=profiles.size(study.organisation, study.organisation.published_facts),
+            start=start,
+            end=end,
             outcomes=[(outcome, credited[outcome.pk]) for outcome in study.published_outcomes],
             charts=self.outcome_charts(study),
             citation=citations.cite_text(study, self.request.build_absolute_uri()),
@@ -492,15 +511,21 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
         organisation = self.object
         facts = list(organisation.facts.published().select_related("source"))
         url = self.request.build_absolute_uri(organisation.get_absolute_url())
+        case_studies = list(
+            CaseStudy.objects.published().filter(organisation=organisation).for_catalogue()
+        )
+        # The profile's ratings are those of its story (its first, where it has several).
+        start, end = profiles.ratings(case_studies[0].published_outcomes if case_studies else [])
         return super().get_context_data(
             facts=facts,
+            size=profiles.size(organisation, facts),
+            start=start,
+            end=end,
             structured_data=structured_data.organisation(organisation, url, facts),
             roles=Role.objects.published()
             .filter(organisation=organisation)
             .select_related("person", "source"),
-            case_studies=CaseStudy.objects.published()
-            .filter(organisation=organisation)
-            .for_catalogue(),
+            case_studies=case_studies,
             **kwargs,
         )
 
@@ -620,6 +645,7 @@ class EvidenceMethodView(Breadcrumbs, TemplateView):
             example=worked_example(),
             results=sum(by["strength"].values()),
             declined=by["direction"],
+            size_rules=profiles.size_rules_in_words(),
             sources=Source.objects.published()
             .filter(case_studies__status=Status.PUBLISHED)
             .distinct()
@@ -637,7 +663,7 @@ class CaseStudyPreviewView(CaseStudyDetailView):
 
     def get_queryset(self):
         studies = CaseStudy.objects.exclude(status=Status.WITHDRAWN)
-        return with_roles(studies.with_story(drafts=True).select_related("source"))
+        return with_profile(with_roles(studies.with_story(drafts=True).select_related("source")))
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(preview=True, **kwargs)
