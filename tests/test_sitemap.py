@@ -14,7 +14,15 @@ from casebase.site.sitemaps import SITEMAPS, CasebaseSitemap
 pytestmark = pytest.mark.django_db
 
 NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-PAGES = {"/", "/case-studies/", "/practices/", "/evidence-map/", "/about/evidence/"}
+PAGES = {
+    "/",
+    "/case-studies/",
+    "/practices/",
+    "/organisations/",
+    "/people/",
+    "/evidence-map/",
+    "/about/evidence/",
+}
 
 
 def path(url: str) -> str:

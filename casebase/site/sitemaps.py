@@ -21,7 +21,15 @@ class CasebaseSitemap(Sitemap):
 
 class PagesSitemap(CasebaseSitemap):
     def items(self) -> list[str]:
-        return ["home", "case-studies", "practices", "evidence-map", "evidence-method"]
+        return [
+            "home",
+            "case-studies",
+            "practices",
+            "organisations",
+            "people",
+            "evidence-map",
+            "evidence-method",
+        ]
 
     def location(self, item: str) -> str:
         return reverse(item)

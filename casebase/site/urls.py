@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from casebase.site import feeds, views
+from casebase.site import directories, feeds, views
 from casebase.site.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -23,7 +23,9 @@ urlpatterns = [
     path("practices/", views.PracticeListView.as_view(), name="practices"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
+    path("organisations/", directories.OrganisationListView.as_view(), name="organisations"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
+    path("people/", directories.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("evidence-map/", views.EvidenceMapView.as_view(), name="evidence-map"),
     path("about/evidence/", views.EvidenceMethodView.as_view(), name="evidence-method"),

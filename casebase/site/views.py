@@ -501,7 +501,7 @@ class SectorDetailView(Breadcrumbs, DetailView):
 
 
 class OrganisationDetailView(Breadcrumbs, DetailView):
-    trail = (("Case studies", "case-studies"),)
+    trail = (("Organisations", "organisations"),)
     template_name = "content/organisation_detail.html"
 
     def get_queryset(self):
@@ -531,7 +531,7 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
 
 
 class PersonDetailView(Breadcrumbs, DetailView):
-    trail = (("Case studies", "case-studies"),)
+    trail = (("People", "people"),)
     template_name = "content/person_detail.html"
 
     def get_queryset(self):

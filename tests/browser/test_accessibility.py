@@ -19,6 +19,11 @@ PAGES = {
     "sector": "/sectors/healthcare/",
     "organisation": "/organisations/leeds-teaching-hospitals-nhs-trust/",
     "person": "/people/karen-james/",
+    "organisations": "/organisations/",
+    "organisations filtered, under a letter": "/organisations/?sector=healthcare&letter=N",
+    "organisations with an invalid parameter": "/organisations/?sector=nope&page=abc",
+    "people": "/people/",
+    "people filtered": "/people/?type=nhs-acute-trust&region=yorkshire-and-the-humber",
     "evidence map": "/evidence-map/",
     "evidence map by area of results, filtered": "/evidence-map/?by=outcome&sector=healthcare",
     "how we grade the evidence": "/about/evidence/",
@@ -29,6 +34,8 @@ CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] +
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
     pytest.param("/case-studies/leeds-teaching-hospitals/", NARROW, id="case study at 320px"),
     pytest.param("/evidence-map/", NARROW, id="evidence map at 320px"),
+    pytest.param("/organisations/", NARROW, id="organisations at 320px"),
+    pytest.param("/people/", NARROW, id="people at 320px"),
     pytest.param("/about/evidence/", NARROW, id="how we grade the evidence at 320px"),
 ]
 
