@@ -64,10 +64,10 @@ def cache_health() -> str:
 def query_parameters() -> frozenset[str]:
     """Every query parameter a public page reads: the catalogue's filters (which the evidence
     map, the downloads and the API share), paging, sorting, the evidence map's view, the
-    sitemap's page and DRF's format."""
+    sitemap's page, DRF's format and the case studies compared (`cs`)."""
     from casebase.catalogue.filters import CaseStudyFilter
 
-    return frozenset(CaseStudyFilter.base_filters) | {"sort", "page", "by", "p", "format"}
+    return frozenset(CaseStudyFilter.base_filters) | {"sort", "page", "by", "p", "format", "cs"}
 
 
 class PublicPageCacheMiddleware:

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from casebase.site import directories, feeds, views
+from casebase.site import compare, directories, feeds, views
 from casebase.site.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -20,6 +20,7 @@ urlpatterns = [
         views.CaseStudyPreviewView.as_view(),
         name="case-study-preview",
     ),
+    path("compare/", compare.compare, name="compare"),
     path("practices/", views.PracticeListView.as_view(), name="practices"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),
