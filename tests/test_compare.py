@@ -322,3 +322,34 @@ def test_the_comparison_reaches_the_view_when_pages_are_cached(client, settings)
         assert response.status_code == 200
         assert list(columns_of(response.content.decode())) == [LEEDS, CALDERDALE]
     assert response["X-Page-Cache"] == "hit"
+
+
+# --- The catalogue's "add to comparison" ---------------------------------------------------
+
+
+def test_each_catalogue_row_has_a_checkbox_for_the_compare_form_outside_the_filter_form(client):
+    html = client.get("/case-studies/").content.decode()
+    compare_form = re.search(r'<form id="compare-selected" method="get" action="([^"]+)">', html)
+    assert compare_form and compare_form.group(1) == URL
+    # Not nested: every form before it is closed.
+    before = html[: compare_form.start()]
+    assert before.count("<form") == before.count("</form>")
+    boxes = re.findall(
+        r'<input class="govuk-checkboxes__input" id="compare-[^"]+" name="cs" '
+        r'type="checkbox" value="([^"]+)" form="compare-selected">',
+        html,
+    )
+    published = CaseStudy.objects.published()
+    assert set(boxes) <= set(published.values_list("slug", flat=True))
+    assert len(set(boxes)) == len(boxes) == min(published.count(), 20)
+    assert re.search(r'<button type="submit" form="compare-selected"[^>]*>Compare selected<', html)
+
+
+def test_the_catalogues_checked_rows_open_the_comparison(client):
+    html = client.get("/case-studies/", {"sector": "healthcare"}).content.decode()
+    checked = re.findall(r'name="cs" type="checkbox" value="([^"]+)" form="compare-selected"', html)
+    assert len(checked) >= 2
+    # What a browser sends for the compare form with the first two boxes ticked.
+    response = client.get(URL, {"cs": checked[:2]})
+    assert response.status_code == 200
+    assert list(columns_of(response.content.decode())) == checked[:2]
