@@ -29,6 +29,10 @@ PAGES = {
     "how we grade the evidence": "/about/evidence/",
     "catalogue by strength of evidence": "/case-studies/?strength=strong&sort=evidence",
     "not found": "/no-such-page/",
+    "comparison of two": "/compare/?cs=leeds-teaching-hospitals&cs=calderdale",
+    "comparison of four": "/compare/?cs=leeds-teaching-hospitals&cs=calderdale&cs=exeter-college"
+    "&cs=tameside-and-glossop",
+    "comparison with one case study": "/compare/?cs=leeds-teaching-hospitals",
 }
 CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
@@ -37,6 +41,11 @@ CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] +
     pytest.param("/organisations/", NARROW, id="organisations at 320px"),
     pytest.param("/people/", NARROW, id="people at 320px"),
     pytest.param("/about/evidence/", NARROW, id="how we grade the evidence at 320px"),
+    pytest.param(
+        "/compare/?cs=leeds-teaching-hospitals&cs=calderdale&cs=exeter-college",
+        NARROW,
+        id="comparison at 320px",
+    ),
 ]
 
 
