@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from pyroaring import FrozenBitMap as Bits
 
 from casebase.catalogue import index as catalogue
+from casebase.content import profiles
 from casebase.content.changes import content_changed, touched_by
 from casebase.content.models import (
     CaseStudy,
@@ -22,8 +23,10 @@ from casebase.content.models import (
     ContentVersion,
     Contribution,
     CreditDirectness,
+    Grade,
     Indicator,
     Organisation,
+    OrganisationFact,
     Outcome,
     Practice,
     PracticeApplication,
@@ -36,7 +39,7 @@ pytestmark = pytest.mark.django_db
 
 STATUSES = [Status.PUBLISHED, Status.DRAFT, Status.WITHDRAWN]
 NAMES = ["Aardvark Trust", "Middle Council", "Zebra College", "Leeds Teaching Hospitals"]
-REGIONS = ["North West", "London", "Wales", ""]
+REGIONS = ["north-west", "london", "wales", ""]
 SERIAL = itertools.count()  # slugs never used before, even after a deletion
 
 
@@ -141,6 +144,46 @@ def add_result(number: int, kind: int, year: int | None, status: str) -> None:
     content_changed(touched_by([result]))
 
 
+def grade_result(number: int, grade: int, status: str) -> None:
+    """An inspection result: its grade before is the rating at the start of the story."""
+    study = pick(CaseStudy, number)
+    indicator = pick(Indicator, grade, kind=Indicator.Kind.ORDINAL, area=Indicator.Area.INSPECTION)
+    before, after = (
+        pick(Grade, grade, scale=indicator.scale),
+        pick(Grade, grade + 1, scale=indicator.scale),
+    )
+    result = Outcome.objects.create(
+        case_study=study,
+        slug=f"result-{next(SERIAL)}",
+        indicator=indicator,
+        baseline_grade=before,
+        result_grade=after,
+        direction=Outcome.Direction.IMPROVED,
+        design=Outcome.Design.BEFORE_AFTER,
+        evidence=Outcome.Evidence.REGULATOR,
+        statement="Inspected.",
+        source=study.source,
+        status=status,
+    )
+    content_changed(touched_by([result]))
+
+
+def resize(number: int, value: int) -> None:
+    """A new figure for the organisation's size: its band moves its case studies."""
+    organisation = pick(Organisation, number)
+    sector = organisation.type.sector
+    rules = profiles.SIZE_RULES.get(sector.slug) if sector else None
+    if not rules:
+        return
+    fact, _ = OrganisationFact.objects.update_or_create(
+        organisation=organisation,
+        kind=rules[0].kind,
+        period="",
+        defaults={"value": value, "source": Source.objects.get(slug="the-management-mission")},
+    )
+    saved(fact)
+
+
 def change_result(number: int, status: str) -> None:
     result = pick(Outcome, number)
     result.status = status
@@ -189,6 +232,8 @@ SAVES = st.one_of(
     st.tuples(st.just(rename), number, st.sampled_from(NAMES), st.sampled_from(REGIONS)),
     st.tuples(st.just(move), number, number),
     st.tuples(st.just(add_result), number, number, year, status),
+    st.tuples(st.just(grade_result), number, number, status),
+    st.tuples(st.just(resize), number, st.sampled_from([500, 5_000, 200_000, 900_000])),
     st.tuples(st.just(change_result), number, status),
     st.tuples(st.just(delete_result), number),
     st.tuples(st.just(apply_practice), number, number, status),

@@ -33,6 +33,8 @@ CATALOGUE_FILTERS = {
     "theme",
     "type",
     "region",
+    "size",
+    "started",
     "indicator",
     "direction",
     "evidence",
@@ -77,6 +79,14 @@ def test_the_catalogue_filters_are_described_with_their_types(document, path):
         "sustained",
         "declined",
         "snapshot",
+    ]
+    assert described["region"]["schema"]["items"]["enum"][:2] == ["north-east", "north-west"]
+    assert described["size"]["schema"]["items"]["enum"] == ["small", "medium", "large"]
+    assert described["started"]["schema"]["items"]["enum"] == [
+        "inadequate",
+        "requires-improvement",
+        "good",
+        "outstanding",
     ]
     assert described["strength"]["schema"]["items"]["enum"] == [
         "strong",

@@ -203,3 +203,71 @@ def test_the_api_and_downloads_carry_region_and_identifiers(client):
     header, *lines = text.splitlines()
     assert "area_served" in header and "organisation_gss_code" in header
     assert any("East of England" in line and "E10000020" in line for line in lines)
+
+
+# --- Catalogue facets: size band and rating at the start (issue 17, item 2) -------------------
+
+
+def catalogue_slugs(client, query: dict) -> set[str]:
+    html = client.get("/case-studies/", query).content.decode()
+    rows = re.findall(r'<li class="cb-result">.*?href="/case-studies/([a-z0-9-]+)/"', html, re.S)
+    return set(rows)
+
+
+def reference(query: dict) -> set[str]:
+    from casebase.catalogue.filters import CaseStudyFilter
+
+    found = CaseStudyFilter(query, queryset=CaseStudy.objects.published()).qs
+    return set(found.values_list("slug", flat=True))
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"size": "large"}, {"leeds-teaching-hospitals", "norfolk"}),
+        ({"size": "medium"}, {"calderdale"}),
+        (
+            {"started": ["inadequate", "requires-improvement"]},
+            {"leeds-teaching-hospitals", "oldham-college", "tameside-and-glossop"},
+        ),
+        ({"started": "good", "size": "small"}, {"oakwood-surgery"}),
+        ({"region": "north-west"}, {"oldham-college", "tameside-and-glossop"}),
+    ],
+)
+def test_the_catalogue_filters_by_size_band_rating_at_the_start_and_region(client, query, expected):
+    from django.http import QueryDict
+
+    data = QueryDict(mutable=True)
+    for key, value in query.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    assert reference(data) == expected
+    assert catalogue_slugs(client, query) == expected
+
+
+def test_the_new_facets_are_counted_like_the_others(client):
+    html = client.get("/case-studies/", {"sector": "healthcare"}).content.decode()
+    text = " ".join(re.sub("<[^>]+>", " ", html).split())
+    assert "Size for its sector Small (3) Large (1)" in text  # Medium has none: not listed
+    assert "Rating at the start Inadequate (1) Requires improvement (1) Good (1)" in text
+
+
+def test_a_new_figure_moves_a_case_study_to_its_new_band_on_the_next_request(client):
+    from tests.helpers import saved
+
+    assert "rutland" not in catalogue_slugs(client, {"size": "medium"})
+    fact = OrganisationFact.objects.get(
+        organisation__slug="rutland-county-council", kind="population_served"
+    )
+    fact.value = Decimal(200_000)
+    saved(fact)
+    assert "rutland" in catalogue_slugs(client, {"size": "medium"})
+    assert "rutland" not in catalogue_slugs(client, {"size": "small"})
+
+
+def test_an_unknown_band_or_rating_is_explained_not_an_error(client):
+    response = client.get("/case-studies/", {"size": "huge", "started": "terrible"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "huge" in html and "terrible" in html  # named in the notice of what was ignored
+    api = client.get("/api/case-studies/", {"size": "huge"})
+    assert api.status_code == 400

@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 
-from casebase.content import grading
+from casebase.content import grading, profiles
 from casebase.content.models import (
+    CaseStudy,
     Indicator,
     Organisation,
     OrganisationType,
@@ -25,8 +26,9 @@ from casebase.content.models import (
     Sector,
 )
 
-# Where a facet's value lives, from a case study: its one organisation, or its published parts.
-HeldBy = Literal["organisation", "applications", "outcomes"]
+# Where a facet's value lives, from a case study: its one organisation, a value worked out in
+# SQL from the case study's row (its `expression`), or its published parts.
+HeldBy = Literal["organisation", "case_study", "applications", "outcomes"]
 
 
 @dataclass(frozen=True)
@@ -42,11 +44,21 @@ class FacetSpec:
     stored: Callable[[str], object] = lambda value: value  # a URL value as the field stores it
     shown: Callable[[object], str] = lambda value: value  # a stored value as the URL gives it
     api_list: str | None = None  # where the API lists a model facet's slugs
+    # held_by "case_study": the value on a case study's row, as a query expression
+    expression: Callable[[], Expression] | None = None
 
     @property
     def single_valued(self) -> bool:
-        """One value per case study: its organisation's."""
-        return self.held_by == "organisation"
+        """One value per case study: its organisation's, or worked out from its row."""
+        return self.held_by in ("organisation", "case_study")
+
+    @property
+    def column(self) -> str:
+        """Where a single-valued facet's value is on a case study's row (annotated with
+        `annotations()` for a worked-out one)."""
+        if self.held_by == "case_study":
+            return f"facet_{self.name}"
+        return f"organisation__{self.field}"
 
     def options(self, values_in_data: Iterable[str] = ()) -> list[tuple[str, str]]:
         """Every (value, label) a reader may choose, in the order the catalogue lists them."""
@@ -59,10 +71,18 @@ class FacetSpec:
     def condition(self, values: Iterable[str]) -> Q:
         """The published case studies with any of these values, in SQL."""
         stored = [self.stored(value) for value in values]
+        if self.held_by == "case_study":
+            studies = CaseStudy.objects.annotate(**annotations([self]))
+            return Q(pk__in=studies.filter(**{f"{self.column}__in": stored}).values("pk"))
         if self.single_valued:
-            return Q(**{f"organisation__{self.field}__in": stored})
+            return Q(**{f"{self.column}__in": stored})
         parts = PART_QUERYSETS[self.held_by]().filter(**{f"{self.field}__in": stored})
         return Q(pk__in=parts.values("case_study"))
+
+
+def annotations(specs: Iterable[FacetSpec]) -> dict[str, Expression]:
+    """What case study rows are annotated with to hold these facets' worked-out values."""
+    return {spec.column: spec.expression() for spec in specs if spec.held_by == "case_study"}
 
 
 def published_applications() -> QuerySet:
@@ -119,6 +139,22 @@ FACETS = (
         "organisation",
         "region",
         choices=tuple(Organisation.Region.choices),
+    ),
+    FacetSpec(
+        "size",
+        "Size for its sector",
+        "case_study",
+        "size",
+        choices=profiles.BANDS,
+        expression=profiles.size_band_sql,
+    ),
+    FacetSpec(
+        "started",
+        "Rating at the start",
+        "case_study",
+        "started",
+        choices=profiles.RATINGS,
+        expression=profiles.rating_at_start_sql,
     ),
     FacetSpec(
         "indicator",

@@ -421,14 +421,11 @@ def published_studies(only: set[int] | None = None) -> Iterator[tuple]:
     studies = CaseStudy.objects.published()
     if only is not None:
         studies = studies.filter(pk__in=only)
+    single = [facets.BY_NAME[name] for name in SINGLE_VALUED]
     return (
-        studies.order_by(*CATALOGUE_ORDER)
-        .values_list(
-            "pk",
-            *(f"organisation__{facet.field}" for facet in facets.held_by("organisation")),
-            "period_start",
-            "period_end",
-        )
+        studies.annotate(**facets.annotations(single))
+        .order_by(*CATALOGUE_ORDER)
+        .values_list("pk", *(facet.column for facet in single), "period_start", "period_end")
         .iterator(chunk_size=2000)
     )
 

@@ -17,7 +17,14 @@ from dataclasses import dataclass
 from django.db.models import Model
 
 from casebase.catalogue import search
-from casebase.content.models import CaseStudy, ContentVersion, Organisation, Person, Role
+from casebase.content.models import (
+    CaseStudy,
+    ContentVersion,
+    Organisation,
+    OrganisationFact,
+    Person,
+    Role,
+)
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,12 @@ def catalogue_case_studies(instance: Model) -> list[int] | None:
             return [instance.pk]
         case Organisation():  # its name orders, its type and region classify its case studies
             return list(instance.case_studies.values_list("pk", flat=True))
+        case OrganisationFact():  # its figures size its case studies
+            return list(
+                CaseStudy.objects.filter(organisation=instance.organisation_id).values_list(
+                    "pk", flat=True
+                )
+            )
         case Person() | Role():  # named on pages and in search, never in the index
             return []
     if hasattr(instance, "case_study_id"):  # a part of one case study (an outcome, a quote...)

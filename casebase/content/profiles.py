@@ -9,12 +9,16 @@ and end of a story come from the story's published inspection results (CQC, Ofst
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Case, OuterRef, Subquery, Value, When
+from django.db.models.lookups import GreaterThanOrEqual, IsNull
+
 from casebase.content.models import (
     Indicator,
     Organisation,
     OrganisationFact,
     Outcome,
     Sector,
+    Status,
 )
 
 Kind = OrganisationFact.Kind
@@ -46,6 +50,8 @@ class SizeRule:
 
 
 SMALL, MEDIUM, LARGE = "Small", "Medium", "Large"
+# The bands as a facet's choices: (URL value, label).
+BANDS = tuple((label.lower(), label) for label in (SMALL, MEDIUM, LARGE))
 
 # Per sector (by slug), the figures that band its organisations, the first one held deciding.
 SIZE_RULES: dict[str, tuple[SizeRule, ...]] = {
@@ -102,25 +108,79 @@ class Rating:
     indicator: str
 
 
+def is_inspection_grade(outcome: Outcome) -> bool:
+    return outcome.indicator.area == Indicator.Area.INSPECTION and (
+        outcome.indicator.kind == Indicator.Kind.ORDINAL
+    )
+
+
 def ratings(outcomes: Iterable[Outcome]) -> tuple[Rating | None, Rating | None]:
-    """The inspection rating at the start of the story and at its end: the baseline of its
-    first graded inspection result and the result of its last one on the same indicator
-    (results are in the order the story tells them)."""
-    graded = [
-        outcome
-        for outcome in outcomes
-        if outcome.indicator.area == Indicator.Area.INSPECTION
-        and outcome.indicator.kind == Indicator.Kind.ORDINAL
-        and (outcome.baseline_grade_id or outcome.result_grade_id)
-    ]
-    if not graded:
-        return None, None
-    same = [outcome for outcome in graded if outcome.indicator_id == graded[0].indicator_id]
-    first, last = same[0], same[-1]
-    start = first.baseline_grade and Rating(
-        first.baseline_grade.name, first.baseline_year, first.indicator.name
+    """The inspection rating at the start of the story and at its end: the grade before its
+    first graded inspection result and the grade after its last one (results are in the
+    order the story tells them)."""
+    inspections = [outcome for outcome in outcomes if is_inspection_grade(outcome)]
+    before = [outcome for outcome in inspections if outcome.baseline_grade_id]
+    after = [outcome for outcome in inspections if outcome.result_grade_id]
+    start = before[0] if before else None
+    end = after[-1] if after else None
+    return (
+        start and Rating(start.baseline_grade.name, start.baseline_year, start.indicator.name),
+        end and Rating(end.result_grade.name, end.result_year, end.indicator.name),
     )
-    end = last.result_grade and Rating(
-        last.result_grade.name, last.result_year, last.indicator.name
+
+
+# --- The same, in SQL: the catalogue's facets and their reference ---------------------------
+
+# The grades of the inspectorates' ladders (CQC and Ofsted share their names), as the facet's
+# choices: (URL value, label).
+RATINGS = (
+    ("inadequate", "Inadequate"),
+    ("requires-improvement", "Requires improvement"),
+    ("good", "Good"),
+    ("outstanding", "Outstanding"),
+)
+
+
+def latest_figure(kind: str) -> Subquery:
+    """On case study rows: their organisation's figure of this kind from its latest period,
+    from a published source (what `size` reads)."""
+    figures = OrganisationFact.objects.filter(
+        organisation=OuterRef("organisation_id"), kind=kind, source__status=Status.PUBLISHED
     )
-    return start, end
+    return Subquery(figures.order_by("-period").values("value")[:1])
+
+
+def size_band_sql() -> Case:
+    """On case study rows: their organisation's size band (a BANDS value), as `size` gives it."""
+    whens = []
+    for sector, rules in SIZE_RULES.items():
+        for rule in rules:
+            figure = latest_figure(rule.kind)
+            band = Case(
+                *(
+                    When(GreaterThanOrEqual(figure, floor), then=Value(label.lower()))
+                    for floor, label in reversed(rule.bands)
+                )
+            )
+            known = IsNull(figure, False)
+            whens.append(When(known, organisation__type__sector__slug=sector, then=band))
+    return Case(*whens)
+
+
+def rating_at_start_sql() -> Subquery:
+    """On case study rows: the rating at the start of their story (a RATINGS value), as
+    `ratings` gives it."""
+    grade = Case(*(When(baseline_grade__name=label, then=Value(value)) for value, label in RATINGS))
+    first = (
+        Outcome.objects.published(within_case_study=True)
+        .filter(
+            case_study=OuterRef("pk"),
+            indicator__area=Indicator.Area.INSPECTION,
+            indicator__kind=Indicator.Kind.ORDINAL,
+            baseline_grade__isnull=False,
+        )
+        .order_by("position", "id")
+        .annotate(rating=grade)
+        .values("rating")[:1]
+    )
+    return Subquery(first)
