@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
 
-from casebase.catalogue import search
+from casebase.catalogue import search, sitewide
 from casebase.content.models import (
     CaseStudy,
     CaseStudyPerson,
@@ -21,6 +21,7 @@ from casebase.content.models import (
     PracticeApplication,
     Quote,
     SearchDocument,
+    SiteDocument,
     Source,
     Status,
 )
@@ -28,6 +29,7 @@ from casebase.loading.synthetic import PREFIX, generate_synthetic
 
 pytestmark = pytest.mark.django_db
 N = 30
+Kind = SiteDocument.Kind
 
 
 def generate(*args: str) -> str:
@@ -135,6 +137,25 @@ def test_their_search_documents_are_the_ones_refresh_writes(synthetic):
     search.refresh(ids)
     rewritten = SearchDocument.objects.filter(pk__in=ids).order_by("pk").values_list(*fields)
     assert written == list(rewritten)
+
+
+def test_their_site_wide_search_documents_are_the_ones_refresh_writes(synthetic):
+    _, studies = synthetic
+    touched = [
+        *((Kind.CASE_STUDY, pk) for pk in studies.values_list("pk", flat=True)),
+        *((Kind.ORGANISATION, pk) for pk in studies.values_list("organisation", flat=True)),
+        *(
+            (Kind.PERSON, pk)
+            for pk in Person.objects.filter(slug__startswith=PREFIX).values_list("pk", flat=True)
+        ),
+    ]
+    documents = SiteDocument.objects.filter(pk__in=[sitewide.document_id(*key) for key in touched])
+    fields = ("pk", "kind", "object_id", "title", "body", "meta", "url")
+    fields += ("search_vector", "title_vector")
+    written = list(documents.order_by("pk").values_list(*fields))
+    assert len(written) == 3 * N
+    sitewide.refresh(touched)
+    assert written == list(documents.order_by("pk").values_list(*fields))
 
 
 @pytest.mark.parametrize("value", ["0", "-3", "ten", "2.5", ""])

@@ -16,6 +16,7 @@ from casebase.content.models import (
     Finding,
     Practice,
     SearchDocument,
+    SiteDocument,
     Status,
 )
 from casebase.loading.compendium import DATA_DIR, load_compendium
@@ -48,7 +49,7 @@ def row_counts() -> dict[str, int]:
     return {
         model.__name__: model.objects.count()
         for model in apps.get_app_config("content").get_models()
-        if model not in (SearchDocument, ContentVersion, ContentChange)
+        if model not in (SearchDocument, SiteDocument, ContentVersion, ContentChange)
     }
 
 
@@ -63,6 +64,8 @@ def test_it_loads_an_empty_database_and_says_what_it_created_in_one_line():
     assert "(11 case studies," in output
     assert CaseStudy.objects.published().count() == 11
     assert SearchDocument.objects.count() == 11, "the load makes every case study searchable"
+    assert SiteDocument.objects.filter(kind="case-studies").count() == 11, "and every record"
+    assert SiteDocument.objects.filter(kind="people").exists()
 
 
 def test_running_it_twice_changes_nothing():

@@ -3,7 +3,8 @@
 `content_changed()` is the one call after content changes: the admin makes it after every save,
 delete, bulk action and restore (`CasebaseAdmin`), the compendium loader and the synthetic
 writer after their transaction's writes, and anyone changing content in a shell after theirs
-(see the README). It rewrites the search documents of the case studies the change touched,
+(see the README). It rewrites the search documents of the case studies the change touched
+and the documents of the site-wide search (`/search/`) of every record it touched,
 logs which catalogue entries it may move and moves the content version, all inside the
 change's transaction: once it commits, each worker's catalogue index catches up (re-reading
 only those case studies) and every cached page made before is retired, since pages are served
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model
 
-from casebase.catalogue import search
+from casebase.catalogue import search, sitewide
 from casebase.content.models import (
     CaseStudy,
     ContentVersion,
@@ -36,6 +37,8 @@ class Touched:
 
     case_studies: frozenset[int] | None = None
     everything: bool = True
+    # The site-wide search's documents it touched, as (kind, record id); None: any of them.
+    documents: frozenset[tuple[str, int]] | None = None
 
 
 EVERYTHING = Touched()
@@ -45,6 +48,7 @@ def touched_by(objects: Iterable[Model]) -> Touched:
     """What changing (or deleting) these records touches: ask before deleting them."""
     case_studies: set[int] = set()
     everything = False
+    documents: set[tuple[str, int]] | None = set()
     for obj in objects:
         case_studies.update(search.affected_case_study_ids(obj))
         entries = catalogue_case_studies(obj)
@@ -52,15 +56,20 @@ def touched_by(objects: Iterable[Model]) -> Touched:
             everything = True
         else:
             case_studies.update(entries)
-    return Touched(frozenset(case_studies), everything)
+        shown = sitewide.affected(obj)
+        documents = None if shown is None or documents is None else documents | set(shown)
+    return Touched(
+        frozenset(case_studies), everything, None if documents is None else frozenset(documents)
+    )
 
 
 def content_changed(touched: Touched = EVERYTHING, *, search_written: bool = False) -> None:
     """Search, the log of changes and the content version follow a change: call once, inside
     the change's transaction, after its writes. `search_written`: the writer has written the
-    search documents itself (the synthetic writer, in bulk)."""
+    search documents itself, the site-wide search's too (the synthetic writer, in bulk)."""
     if not search_written:
         search.refresh(touched.case_studies)
+        sitewide.refresh(touched.documents)
     ContentVersion.bump(None if touched.everything else touched.case_studies)
 
 

@@ -1384,6 +1384,49 @@ class SearchDocument(models.Model):
         return self.title
 
 
+class SiteDocument(models.Model):
+    """One published record of any kind as the search of the whole site (`/search/`) finds it:
+    its title, the text that may match, the line shown under it and where it links.
+
+    Written only by `casebase.catalogue.sitewide`, from published records only. The id is the
+    kind's place in `Kind` times KIND_SPAN plus the record's id, so the full-text index
+    counts and pages each kind by id range, without reading a row. SQLite indexes it with an
+    FTS5 table kept in step by triggers, PostgreSQL with GIN-indexed vectors (migration 0018).
+    """
+
+    class Kind(models.TextChoices):  # the values are public URL parameters (?kind=)
+        CASE_STUDY = "case-studies", "Case studies"
+        ORGANISATION = "organisations", "Organisations"
+        PERSON = "people", "People"
+        PRACTICE = "practices", "Practices"
+        FINDING = "findings", "Survey findings"
+        RECOMMENDATION = "recommendations", "Recommendations"
+        TESTIMONIAL = "testimonials", "Testimonials"
+        SOURCE = "sources", "Sources"
+
+    KIND_SPAN = 10**10
+
+    id = models.BigIntegerField(primary_key=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    title = models.TextField()
+    body = models.TextField(help_text="The rest of its searchable text.")
+    meta = models.TextField(help_text="What it is, shown under its title.")
+    url = models.CharField(max_length=500, help_text="Where it is shown; empty for nowhere.")
+    search_vector = SearchVectorField(null=True, editable=False)
+    title_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_id"], name="site_document_one_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Correction(Publishable):
     """A public note of a correction to a case study, written by an editor for readers: what
     was wrong and what it says now. Shown on the case study page once published."""

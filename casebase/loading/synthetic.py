@@ -2,8 +2,9 @@
 
 `generate_synthetic()` adds published case studies, each with its own organisation and leader,
 about ten practice applications, about three outcomes (each credited to one of them), two quotes
-and its search document. They reuse the compendium's reference data (organisation types,
-sources, practices, indicators, grades), so `load_compendium` must have run first.
+and its search document, and the site-wide search's documents of all three. They reuse the
+compendium's reference data (organisation types, sources, practices, indicators, grades), so
+`load_compendium` must have run first.
 
 Every slug starts with `synthetic-` and a number that carries on from the highest one already
 there, so a second run adds more. Case study n built with seed s is always the same, whatever
@@ -31,7 +32,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from casebase.catalogue import search
+from casebase.catalogue import search, sitewide
 from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,
@@ -48,6 +49,7 @@ from casebase.content.models import (
     Quote,
     SearchDocument,
     Sector,
+    SiteDocument,
     Source,
     Status,
 )
@@ -59,6 +61,7 @@ FIRST_YEAR, LAST_YEAR = 2005, 2023
 PUBLISHED = Status.PUBLISHED.value
 LEADER = CaseStudyPerson.Involvement.LEADER.value
 CREDIT_DIRECTNESS = tuple(Contribution.Directness.values)
+Kind = SiteDocument.Kind
 
 
 class SyntheticError(Exception):
@@ -217,6 +220,7 @@ def write(stories: list[Story]) -> Counter:
         CaseStudy.objects.bulk_create([story.case_study for story in stories])
         created = write_parts(stories, connection.ops.adapt_datetimefield_value(timezone.now()))
         created[SearchDocument] = write_search_documents(stories)
+        created[SiteDocument] = write_site_documents(stories)
         content_changed(search_written=True)
     return created + Counter(dict.fromkeys((Organisation, Person, CaseStudy), len(stories)))
 
@@ -265,6 +269,22 @@ def write_search_documents(stories: list[Story]) -> int:
         search.write_vectors(
             SearchDocument.objects.filter(pk__in=[d.case_study_id for d in documents])
         )
+    return len(documents)
+
+
+def write_site_documents(stories: list[Story]) -> int:
+    """The site-wide search's documents of the new organisations, people and case studies, as
+    sitewide.refresh() would write them (a new person has no roles yet)."""
+    for story in stories:
+        story.person.published_roles = []
+    documents = [
+        *sitewide.documents(Kind.ORGANISATION, [s.organisation for s in stories]),
+        *sitewide.documents(Kind.PERSON, [s.person for s in stories]),
+        *sitewide.documents(Kind.CASE_STUDY, [s.case_study for s in stories]),
+    ]
+    fields = ("id", "kind", "object_id", "title", "body", "meta", "url")
+    insert(SiteDocument, fields, [tuple(getattr(d, f) for f in fields) for d in documents])
+    sitewide.write_vectors([d.id for d in documents])
     return len(documents)
 
 
