@@ -64,10 +64,12 @@ def cache_health() -> str:
 def query_parameters() -> frozenset[str]:
     """Every query parameter a public page reads: the catalogue's filters (which the evidence
     map, the downloads and the API share), paging, sorting, the evidence map's view, the
-    sitemap's page, DRF's format and the case studies compared (`cs`)."""
+    sitemap's page, DRF's format, the case studies compared (`cs`) and the kind of record
+    searched for (`kind`)."""
     from casebase.catalogue.filters import CaseStudyFilter
 
-    return frozenset(CaseStudyFilter.base_filters) | {"sort", "page", "by", "p", "format", "cs"}
+    known = {"sort", "page", "by", "p", "format", "cs", "kind"}
+    return frozenset(CaseStudyFilter.base_filters) | known
 
 
 class PublicPageCacheMiddleware:

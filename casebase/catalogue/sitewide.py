@@ -156,7 +156,7 @@ def person_document(person: Person) -> SiteDocument:
     return SiteDocument(
         title=person.full_name,
         body=lines(*person.alias_list, person.summary, *roles),
-        meta="; ".join(roles) or person.summary,
+        meta="; ".join(roles),  # else its summary is the passage, said once
         url=person.get_absolute_url(),
     )
 

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from casebase.site import compare, directories, feeds, views
+from casebase.site import compare, directories, feeds, sitesearch, views
 from casebase.site.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -28,6 +28,7 @@ urlpatterns = [
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
     path("people/", directories.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
+    path("search/", sitesearch.SiteSearchView.as_view(), name="search"),
     path("evidence-map/", views.EvidenceMapView.as_view(), name="evidence-map"),
     path("about/evidence/", views.EvidenceMethodView.as_view(), name="evidence-method"),
     path("feeds/case-studies.atom", feeds.CaseStudyFeed(), name="feed"),

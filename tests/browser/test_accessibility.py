@@ -33,6 +33,10 @@ PAGES = {
     "comparison of four": "/compare/?cs=leeds-teaching-hospitals&cs=calderdale&cs=exeter-college"
     "&cs=tameside-and-glossop",
     "comparison with one case study": "/compare/?cs=leeds-teaching-hospitals",
+    "search everything": "/search/?q=leadership",
+    "search everything, one kind": "/search/?q=leadership&kind=practices",
+    "search everything, nothing to search": "/search/?q=the&kind=nope",
+    "search everything, empty": "/search/",
 }
 CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
@@ -41,6 +45,7 @@ CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] +
     pytest.param("/organisations/", NARROW, id="organisations at 320px"),
     pytest.param("/people/", NARROW, id="people at 320px"),
     pytest.param("/about/evidence/", NARROW, id="how we grade the evidence at 320px"),
+    pytest.param("/search/?q=leadership", NARROW, id="search everything at 320px"),
     pytest.param(
         "/compare/?cs=leeds-teaching-hospitals&cs=calderdale&cs=exeter-college",
         NARROW,
