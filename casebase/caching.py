@@ -64,12 +64,13 @@ def cache_health() -> str:
 def query_parameters() -> frozenset[str]:
     """Every query parameter a public page reads: the catalogue's filters (which the evidence
     map, the downloads and the API share), paging, sorting, the evidence map's view, the
-    sitemap's page, DRF's format, the case studies compared (`cs`) and the kind of record
-    searched for (`kind`)."""
+    sitemap's page, DRF's format, the case studies compared (`cs`), the kind of record
+    searched for (`kind`), the indexes' letter and the "like mine" form's fields."""
     from casebase.catalogue.filters import CaseStudyFilter
+    from casebase.site.likeness import LikeMineForm
 
-    known = {"sort", "page", "by", "p", "format", "cs", "kind"}
-    return frozenset(CaseStudyFilter.base_filters) | known
+    known = {"sort", "page", "by", "p", "format", "cs", "kind", "letter"}
+    return frozenset(CaseStudyFilter.base_filters) | set(LikeMineForm.base_fields) | known
 
 
 class PublicPageCacheMiddleware:

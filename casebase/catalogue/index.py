@@ -31,7 +31,7 @@ from pyroaring import FrozenBitMap as Bits
 from casebase.catalogue import facets
 from casebase.catalogue.search import LEVELS, id_sets
 from casebase.catalogue.search import words as search_words
-from casebase.content import grading
+from casebase.content import grading, profiles
 from casebase.content.models import (
     CaseStudy,
     ContentChange,
@@ -63,8 +63,9 @@ def bits(positions: Iterable[int]) -> Bits:
 # Facets with one value per case study (its organisation's) are counted in one pass over the
 # selection, however many values they have (regions run to thousands).
 SINGLE_VALUED = facets.SINGLE_VALUED
-# Numbers kept per position, for the orders (0: none).
-COLUMNS = ("start", "end", "outcomes", "strongest")
+# Numbers kept per position (0: none): for the orders, and the organisation's size (its figure
+# and which figure it is, profiles.SIZE_KINDS numbered from 1) for organisations like mine.
+COLUMNS = ("start", "end", "outcomes", "strongest", "size", "size_kind")
 
 Sets = dict[str, dict[Hashable, Bits]]  # family -> key -> the positions that have it
 
@@ -425,7 +426,10 @@ def published_studies(only: set[int] | None = None) -> Iterator[tuple]:
     return (
         studies.annotate(**facets.annotations(single))
         .order_by(*CATALOGUE_ORDER)
-        .values_list("pk", *(facet.column for facet in single), "period_start", "period_end")
+        .annotate(size=profiles.size_figure_sql(), size_kind=profiles.size_kind_sql())
+        .values_list(
+            "pk", *(f.column for f in single), "size", "size_kind", "period_start", "period_end"
+        )
         .iterator(chunk_size=2000)
     )
 
@@ -616,11 +620,13 @@ class Gathering:
         by position, and for a build, numbers them."""
         members = {name: defaultdict(lambda: array.array("I")) for name in SINGLE_VALUED}
         ids = array.array("q")
-        for row, (pk, *values, start, end) in enumerate(rows):
+        for row, (pk, *values, size, size_kind, start, end) in enumerate(rows):
             position = row if self.by_id is None else int(self.by_id[pk])
             ids.append(pk)
             for name, value in zip(SINGLE_VALUED, values, strict=True):
                 members[name][value].append(position)
+            self.columns["size"][position] = size or 0
+            self.columns["size_kind"][position] = size_kind or 0
             self.columns["start"][position], self.columns["end"][position] = start or 0, end or 0
             if start is not None or end is not None:
                 self.earliest[position] = start if start is not None else end

@@ -79,22 +79,46 @@ def size_rules_in_words() -> list[tuple[str, list[tuple[str, list[str]]]]]:
     ]
 
 
+# A size in words: "{n}" is the figure, as the source qualifies it ("more than 21,000").
+IN_WORDS = {
+    Kind.STAFF: "{n} staff",
+    Kind.REGISTERED_PATIENTS: "{n} registered patients",
+    Kind.POPULATION_SERVED: "a population of {n}",
+    Kind.STUDENTS: "{n} students",
+}
+
+
+def in_words(kind: str, figure: str) -> str:
+    return IN_WORDS.get(kind, "{n}").format(n=figure)
+
+
 @dataclass(frozen=True)
 class Size:
     fact: OrganisationFact
     band: str
+
+    def __str__(self) -> str:
+        """As a sentence says it: "more than 21,000 staff"."""
+        fact = self.fact
+        qualifier = (
+            "" if fact.qualifier == fact.Qualifier.EXACT else f"{fact.get_qualifier_display()} "
+        )
+        return in_words(fact.kind, f"{qualifier}{fact.value:,.0f}")
 
 
 def size(organisation: Organisation, facts: Iterable[OrganisationFact]) -> Size | None:
     """The organisation's size as its sector measures it, with its band; None where the
     source gives no such figure (or the organisation is outside the three sectors)."""
     sector = organisation.type.sector
-    if sector is None:
-        return None
+    return sized(sector.slug if sector else None, facts)
+
+
+def sized(sector: str | None, facts: Iterable[OrganisationFact]) -> Size | None:
+    """The size these figures give an organisation of this sector (by slug)."""
     by_kind = {}
     for fact in sorted(facts, key=lambda fact: fact.period):  # the latest period wins
         by_kind[fact.kind] = fact
-    for rule in SIZE_RULES.get(sector.slug, ()):
+    for rule in SIZE_RULES.get(sector, ()):
         if rule.kind in by_kind:
             fact = by_kind[rule.kind]
             return Size(fact, rule.band(fact.value))
@@ -150,21 +174,44 @@ def latest_figure(kind: str) -> Subquery:
     return Subquery(figures.order_by("-period").values("value")[:1])
 
 
-def size_band_sql() -> Case:
-    """On case study rows: their organisation's size band (a BANDS value), as `size` gives it."""
+# Every figure that sizes some sector, numbered from 1 where a number stands for it (the catalogue
+# index's size column).
+SIZE_KINDS = tuple(dict.fromkeys(rule.kind for rules in SIZE_RULES.values() for rule in rules))
+
+
+def sized_by(then) -> Case:
+    """On case study rows: `then(rule, figure)` of the rule that sizes their organisation."""
     whens = []
     for sector, rules in SIZE_RULES.items():
         for rule in rules:
             figure = latest_figure(rule.kind)
-            band = Case(
-                *(
-                    When(GreaterThanOrEqual(figure, floor), then=Value(label.lower()))
-                    for floor, label in reversed(rule.bands)
-                )
-            )
             known = IsNull(figure, False)
-            whens.append(When(known, organisation__type__sector__slug=sector, then=band))
+            whens.append(
+                When(known, organisation__type__sector__slug=sector, then=then(rule, figure))
+            )
     return Case(*whens)
+
+
+def size_figure_sql() -> Case:
+    return sized_by(lambda rule, figure: figure)
+
+
+def size_kind_sql() -> Case:
+    return sized_by(lambda rule, figure: Value(SIZE_KINDS.index(rule.kind) + 1))
+
+
+def size_band_sql() -> Case:
+    """On case study rows: their organisation's size band (a BANDS value), as `size` gives it."""
+
+    def band(rule: SizeRule, figure) -> Case:
+        return Case(
+            *(
+                When(GreaterThanOrEqual(figure, floor), then=Value(label.lower()))
+                for floor, label in reversed(rule.bands)
+            )
+        )
+
+    return sized_by(band)
 
 
 def rating_at_start_sql() -> Subquery:

@@ -20,6 +20,7 @@ row by row (the tests full_clean() a sample), and nothing sends a signal, so cac
 retired explicitly.
 """
 
+import math
 import random
 import re
 from collections import Counter, defaultdict
@@ -33,6 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from casebase.catalogue import search, sitewide
+from casebase.content import profiles
 from casebase.content.changes import content_changed
 from casebase.content.models import (
     CaseStudy,
@@ -41,6 +43,7 @@ from casebase.content.models import (
     Grade,
     Indicator,
     Organisation,
+    OrganisationFact,
     OrganisationType,
     Outcome,
     Person,
@@ -60,6 +63,7 @@ BATCH_SIZE = 1000  # case studies per transaction: about 23,000 rows
 FIRST_YEAR, LAST_YEAR = 2005, 2023
 PUBLISHED = Status.PUBLISHED.value
 LEADER = CaseStudyPerson.Involvement.LEADER.value
+EXACT = OrganisationFact.Qualifier.EXACT.value
 CREDIT_DIRECTNESS = tuple(Contribution.Directness.values)
 Kind = SiteDocument.Kind
 
@@ -123,6 +127,7 @@ class Story:
     organisation: Organisation
     person: Person
     case_study: CaseStudy
+    size: tuple[str, int] | None  # the organisation's figure its sector is sized by
     applications: list[Applied]
     outcomes: list[Result]
     quotes: list[Said]
@@ -247,6 +252,15 @@ def write_parts(stories: list[Story], now: Any) -> Counter:
         Contribution,
         ("case_study", "application", "outcome", "directness", "passage"),
         [row for s in stories for row in contribution_rows(s, applications, outcomes)],
+    )
+    created[OrganisationFact] = insert(
+        OrganisationFact,
+        ("organisation", "kind", "value", "qualifier", "period", "source", "excerpt"),
+        [
+            (s.organisation.pk, *s.size, EXACT, "", s.case_study.source_id, "")
+            for s in stories
+            if s.size
+        ],
     )
     created[Quote] = insert(
         Quote,
@@ -384,6 +398,8 @@ def build_story(number: int, seed: int, reference: Reference) -> Story:
         organisation=organisation,
         person=person,
         case_study=build_case_study(number, rng, words, organisation, reference),
+        # From a generator of its own, so the rest of each story is what it was before sizes.
+        size=build_size(random.Random(f"{seed}:{number}:size"), organisation),
         applications=applications,
         outcomes=build_results(rng, words, applications, reference),
         quotes=[
@@ -391,6 +407,24 @@ def build_story(number: int, seed: int, reference: Reference) -> Story:
             for text in rng.sample(QUOTES, 2)
         ],
     )
+
+
+# How big synthetic organisations are, by the figure their sector is sized by: a range spread
+# evenly on a log scale, across every band of content/profiles.py.
+SIZE_RANGES = {
+    OrganisationFact.Kind.STAFF: (400, 30_000),
+    OrganisationFact.Kind.POPULATION_SERVED: (20_000, 1_500_000),
+    OrganisationFact.Kind.STUDENTS: (800, 45_000),
+}
+
+
+def build_size(rng: random.Random, organisation: Organisation) -> tuple[str, int] | None:
+    sector = organisation.type.sector
+    rules = profiles.SIZE_RULES.get(sector.slug, ()) if sector else ()
+    if not rules or rules[0].kind not in SIZE_RANGES:
+        return None
+    low, high = SIZE_RANGES[rules[0].kind]
+    return rules[0].kind, round(math.exp(rng.uniform(math.log(low), math.log(high))), -1)
 
 
 def build_organisation(

@@ -3,7 +3,7 @@
 from django.contrib.sitemaps import views as sitemaps
 from django.urls import path
 
-from casebase.site import compare, directories, feeds, sitesearch, views
+from casebase.site import compare, directories, feeds, likeness, sitesearch, views
 from casebase.site.sitemaps import SITEMAPS
 
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
         name="case-study-preview",
     ),
     path("compare/", compare.compare, name="compare"),
+    path("like-mine/", likeness.LikeMineView.as_view(), name="like-mine"),
     path("practices/", views.PracticeListView.as_view(), name="practices"),
     path("practices/<slug:slug>/", views.PracticeDetailView.as_view(), name="practice"),
     path("sectors/<slug:slug>/", views.SectorDetailView.as_view(), name="sector"),

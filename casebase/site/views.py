@@ -21,7 +21,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from casebase.caching import cache_health
 from casebase.catalogue import index as catalogue
-from casebase.catalogue import search
+from casebase.catalogue import peers, search
 from casebase.catalogue.filters import SORTS, CatalogueForm, Selection, facet_counts
 from casebase.content import grading, profiles
 from casebase.content.models import (
@@ -44,7 +44,7 @@ from casebase.content.models import (
     Status,
     Testimonial,
 )
-from casebase.site import charts, citations, evidence, rows, structured_data
+from casebase.site import alike, charts, citations, evidence, rows, structured_data
 
 PAGE_SIZE = 20
 # Parameters the catalogue understands besides its filters.
@@ -287,6 +287,7 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
         for quote in study.published_quotes:
             quotes_by_application[quote.application_id].append(quote)
         start, end = profiles.ratings(study.published_outcomes)
+        index = catalogue.current()
         return super().get_context_data(
             size=profiles.size(study.organisation, study.organisation.published_facts),
             start=start,
@@ -302,7 +303,8 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             other_quotes=quotes_by_application[None],
             people=self.people_with_roles(study),
             sources=self.sources(study),
-            related=self.related(study),
+            related=self.related(study, index),
+            alike=self.alike(study, index),
             structured_data=structured_data.case_study(
                 study,
                 self.request.build_absolute_uri(study.get_absolute_url()),
@@ -342,9 +344,15 @@ class CaseStudyDetailView(Breadcrumbs, DetailView):
             found.setdefault(outcome.source_id, outcome.source)
         return [source for source in found.values() if source.is_published]
 
-    def related(self, study, limit: int = 3) -> list[Related]:
+    def alike(self, study, index) -> list[alike.Peered]:
+        """Organisations like this one (none for a draft in preview: it has no profile yet)."""
+        position = index.position(study.pk)
+        if position is None:
+            return []
+        return alike.in_short(index, peers.of_position(index, position), [position])
+
+    def related(self, study, index, limit: int = 3) -> list[Related]:
         """Other case studies sharing the most practices with this one."""
-        index = catalogue.current()
         position = index.position(study.pk)  # None for a draft in preview
         practices = [application.practice.slug for application in study.published_applications]
         shared = dict(index.related(position, practices, limit))
@@ -521,6 +529,7 @@ class OrganisationDetailView(Breadcrumbs, DetailView):
             size=profiles.size(organisation, facts),
             start=start,
             end=end,
+            alike=alike.like_organisation(organisation, case_studies, facts),
             structured_data=structured_data.organisation(organisation, url, facts),
             roles=Role.objects.published()
             .filter(organisation=organisation)
@@ -646,6 +655,7 @@ class EvidenceMethodView(Breadcrumbs, TemplateView):
             results=sum(by["strength"].values()),
             declined=by["direction"],
             size_rules=profiles.size_rules_in_words(),
+            like_weights=peers.WEIGHTS.items(),
             sources=Source.objects.published()
             .filter(case_studies__status=Status.PUBLISHED)
             .distinct()

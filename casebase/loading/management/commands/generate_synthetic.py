@@ -8,6 +8,7 @@ from casebase.content.models import (
     CaseStudyPerson,
     Contribution,
     Organisation,
+    OrganisationFact,
     Outcome,
     Person,
     PracticeApplication,
@@ -19,6 +20,7 @@ from casebase.loading.synthetic import SyntheticError, generate_synthetic
 
 PARTS = {
     Organisation: "organisations",
+    OrganisationFact: "sizes of organisations",
     Person: "people",
     CaseStudyPerson: "participants",
     PracticeApplication: "practice applications",
