@@ -104,6 +104,7 @@ bench: $(VENV)/.installed assets postgres redis | $(WRK)
 	$(PY) bench/readers_while_saving.py --baseline $(SAVING_BASELINE)
 	$(PY) bench/datasette_side_by_side.py $(DATASETTE_ARGS)
 	$(PY) bench/markup.py
+	$(PY) bench/like_mine.py
 	$(PY) bench/scale.py
 
 # The catalogue at 1,000,000 case studies against 100,000 (issue 16): page times, a fresh

@@ -260,13 +260,14 @@ ELSEWHERE = {
     "saving-results.md": "Readers while an editor saves (bench/readers_while_saving.py)",
     "datasette-results.md": "Against Datasette (bench/datasette_side_by_side.py)",
     "scale-results.md": "1,000,000 case studies against 100,000 (bench/scale.py)",
+    "like-mine-results.md": "Organisations like mine (bench/like_mine.py, issue 17)",
 }
 
 
 def measured_elsewhere() -> str:
     """Each other results file's command line, its tables' first rows if short (catch-up) and
     every target it marks met or not: the figures in one place, the details in their files."""
-    lines = ["", "## Saves, scale and Datasette (issue 16)", ""]
+    lines = ["", "## Saves, scale, Datasette and like mine (issues 16 and 17)", ""]
     for name, title in ELSEWHERE.items():
         path = RESULTS.parent / name
         if not path.exists():

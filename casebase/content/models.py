@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import connection, models
 from django.db.models import F, Q
-from django.db.models.functions import Now
+from django.db.models.functions import Now, Upper
 from django.urls import reverse
 from django.utils.functional import cached_property
 
@@ -301,6 +301,8 @@ class Organisation(Publishable):
 
     class Meta:
         ordering = ["name"]
+        # "Organisations like mine" finds one by its name as a reader types it, in any case.
+        indexes = [models.Index(Upper("name"), name="organisation_name_upper")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(region="") | Q(region__in=Region.values),

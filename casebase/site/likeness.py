@@ -7,7 +7,8 @@ state; a plain GET form, so it works without JavaScript. The method: casebase/ca
 from dataclasses import dataclass
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from django.views.generic import TemplateView
 
 from casebase.catalogue import index as catalogue
@@ -138,13 +139,16 @@ class LikeMineForm(forms.Form):
 
 
 def named_organisation(words: str) -> Organisation | None:
-    """A published organisation by its slug, its name or one of its other names."""
-    found = Organisation.objects.published().filter(
-        Q(slug=words.lower()) | Q(name__iexact=words) | Q(aliases__icontains=words)
+    """A published organisation by its slug or its name, in any case (both indexed), else by
+    one of its other names (a scan: 30 ms at 100,000 organisations, so only when needed)."""
+    published = Organisation.objects.published().select_related("type__sector")
+    by_name = published.annotate(upper=Upper("name")).filter(
+        Q(slug=words.lower()) | Q(upper=Upper(Value(words)))  # the database's own upper case
     )
-    for organisation in found.select_related("type__sector")[:20]:
-        names = [organisation.slug, organisation.name, *organisation.alias_list]
-        if words.lower() in (name.lower() for name in names):
+    if found := by_name.first():
+        return found
+    for organisation in published.filter(aliases__icontains=words)[:20]:
+        if words.lower() in (alias.lower() for alias in organisation.alias_list):
             return organisation
     return None
 
