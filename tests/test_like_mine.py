@@ -77,10 +77,10 @@ def test_a_missing_attribute_is_skipped_not_treated_as_a_match():
     index = catalogue.current()
     exeter = index.position(CaseStudy.objects.get(slug="exeter-college").pk)
     mine = Profile("education", "fe-college", None, "students", 9_000, "good")
-    squares, weights, compared = peers.differences(index, mine, __import__("numpy").array([exeter]))
-    assert compared[0] == 3  # sector, type, rating: not size, not region
-    assert weights[0] == peers.WEIGHTS["sector"] + peers.WEIGHTS["type"] + peers.WEIGHTS["rating"]
-    assert squares[0] == 0  # the same on all three
+    squares, weights, compared = peers.differences(index, mine)
+    assert compared[exeter] == 3  # sector, type, rating: not size, not region
+    assert weights[exeter] == sum(peers.WEIGHTS[name] for name in ("sector", "type", "rating"))
+    assert squares[exeter] == 0  # the same on all three
 
 
 def test_nothing_in_common_is_not_a_peer():

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from casebase.catalogue.index import CatalogueIndex, as_array
+from casebase.catalogue.index import CatalogueIndex
 from casebase.content.profiles import RATINGS, SIZE_KINDS
 
 WEIGHTS = {"sector": 3, "type": 2, "size": 2, "region": 1, "rating": 2}
@@ -77,12 +77,12 @@ def nearest(
 ) -> tuple[list[Peer], int]:
     """The `stop` case studies nearest to `profile`, nearest first, without those at the
     positions `leave_out`; and how many could be compared at all."""
-    positions = as_array(index.all)
-    squares, weights, shared = differences(index, profile, positions)
-    comparable = weights > 0
-    comparable[np.isin(positions, leave_out)] = False
-    positions, shared = positions[comparable], shared[comparable]
-    distance = np.sqrt(squares[comparable] / weights[comparable])
+    squares, weights, shared = differences(index, profile)
+    comparable = (weights > 0) & (index.ids >= 0)  # a hole (-1) was unpublished
+    comparable[np.asarray(leave_out, dtype=np.int64)] = False
+    positions = np.flatnonzero(comparable)
+    shared = shared[positions]
+    distance = np.sqrt(squares[positions] / weights[positions])
     place = index.orderings["organisation"].place[positions]
     # One integer key: the distance, then more attributes compared, then catalogue order.
     key = (np.rint(distance * STEPS).astype(np.int64) * 8 + (7 - shared)) * (1 << 32) + place
@@ -94,13 +94,15 @@ def nearest(
 
 
 def differences(
-    index: CatalogueIndex, profile: Profile, positions: np.ndarray
+    index: CatalogueIndex, profile: Profile
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """For each position: the sum of weighted squared differences, the sum of the weights of
-    the attributes compared, and how many were compared."""
-    squares = np.zeros(len(positions), dtype=np.float32)
-    weights = np.zeros(len(positions), dtype=np.float32)
-    compared = np.zeros(len(positions), dtype=np.int8)
+    """For every position: the sum of weighted squared differences, the sum of the weights of
+    the attributes compared, and how many were compared. Whole columns, never gathered by
+    position: a hole or an unknown value is simply not compared."""
+    size = len(index.ids)
+    squares = np.zeros(size, dtype=np.float32)
+    weights = np.zeros(size, dtype=np.float32)
+    compared = np.zeros(size, dtype=np.int8)
 
     def add(name: str, difference: np.ndarray, known: np.ndarray) -> None:
         # Whole arrays times the mask, not masked updates: 5 times faster at 100,000 (0.2 ms).
@@ -112,18 +114,20 @@ def differences(
         mine = getattr(profile, name)
         if mine is None:
             continue
-        theirs = index.owners[name][positions]
+        theirs = index.owners[name]
         known = theirs < len(index.facets[name])  # the last number is "none"
         number = index.value_number(name, mine)
         add(name, theirs != (-1 if number is None else number), known)
     if profile.size and profile.size_kind in SIZE_KINDS:
         kind = SIZE_KINDS.index(profile.size_kind) + 1
-        sizes = index.columns["size"][positions].astype(float)
-        known = (index.columns["size_kind"][positions] == kind) & (sizes > 0)
-        apart = np.abs(np.log10(np.where(known, sizes, 1)) - math.log10(profile.size))
+        sizes = index.columns["size"]
+        known = (index.columns["size_kind"] == kind) & (sizes > 0)
+        apart = np.abs(
+            np.log10(np.where(known, sizes, 1), dtype=np.float32) - math.log10(profile.size)
+        )
         add("size", np.minimum(apart, 1.0), known)
     if profile.rating in RANK:
         ranks = np.array([RANK[value.value] for value in index.facets["started"]] + [0])
-        theirs = ranks[index.owners["started"][positions]]
+        theirs = ranks[index.owners["started"]]
         add("rating", np.abs(theirs - RANK[profile.rating]) / LADDER, theirs > 0)
     return squares, weights, compared
