@@ -68,10 +68,22 @@ def test_each_case_study_gets_its_own_organisation_leader_and_parts(synthetic):
     assert SearchDocument.objects.filter(case_study__in=studies).count() == N
     assert re.fullmatch(
         rf"Created {N} synthetic case studies, numbered 1 to {N}, with {N} organisations, "
-        rf"{N} people, {N} participants, \d+ practice applications, \d+ outcomes, "
+        rf"\d+ sizes of organisations, {N} people, {N} participants, \d+ practice applications, \d+ outcomes, "
         r"\d+ contributions, \d+ quotes, \d+ search documents, in \d+\.\d s\.\n",
         output,
     )
+
+
+def test_organisations_in_the_three_sectors_have_a_size_across_the_bands(synthetic):
+    from casebase.content import profiles
+
+    studies = CaseStudy.objects.filter(slug__startswith=PREFIX).annotate(
+        band=profiles.size_band_sql()
+    )
+    for study in studies.select_related("organisation__type__sector"):
+        in_a_sector = study.organisation.type.sector is not None
+        assert (study.band is not None) == in_a_sector, study.organisation
+    assert {study.band for study in studies} >= {"small", "medium", "large"}
 
 
 def test_organisations_spread_over_the_organisation_types(synthetic):
