@@ -165,11 +165,24 @@ RATINGS = (
 )
 
 
-def latest_figure(kind: str) -> Subquery:
-    """On case study rows: their organisation's figure of this kind from its latest period,
-    from a published source (what `size` reads)."""
+@dataclass(frozen=True)
+class Rows:
+    """Where the rows an expression is annotated on find their organisation: its id (an outer
+    reference) and the path to its fields."""
+
+    organisation: str
+    path: str
+
+
+CASE_STUDY_ROWS = Rows(organisation="organisation_id", path="organisation__")
+ORGANISATION_ROWS = Rows(organisation="pk", path="")
+
+
+def latest_figure(kind: str, rows: Rows = CASE_STUDY_ROWS) -> Subquery:
+    """On case study rows (or `rows`): their organisation's figure of this kind from its latest
+    period, from a published source (what `size` reads)."""
     figures = OrganisationFact.objects.filter(
-        organisation=OuterRef("organisation_id"), kind=kind, source__status=Status.PUBLISHED
+        organisation=OuterRef(rows.organisation), kind=kind, source__status=Status.PUBLISHED
     )
     return Subquery(figures.order_by("-period").values("value")[:1])
 
@@ -179,16 +192,16 @@ def latest_figure(kind: str) -> Subquery:
 SIZE_KINDS = tuple(dict.fromkeys(rule.kind for rules in SIZE_RULES.values() for rule in rules))
 
 
-def sized_by(then) -> Case:
-    """On case study rows: `then(rule, figure)` of the rule that sizes their organisation."""
+def sized_by(then, rows: Rows = CASE_STUDY_ROWS) -> Case:
+    """On case study rows (or `rows`): `then(rule, figure)` of the rule that sizes their
+    organisation."""
     whens = []
     for sector, rules in SIZE_RULES.items():
         for rule in rules:
-            figure = latest_figure(rule.kind)
+            figure = latest_figure(rule.kind, rows)
             known = IsNull(figure, False)
-            whens.append(
-                When(known, organisation__type__sector__slug=sector, then=then(rule, figure))
-            )
+            sector_is = {f"{rows.path}type__sector__slug": sector}
+            whens.append(When(known, **sector_is, then=then(rule, figure)))
     return Case(*whens)
 
 
@@ -200,8 +213,9 @@ def size_kind_sql() -> Case:
     return sized_by(lambda rule, figure: Value(SIZE_KINDS.index(rule.kind) + 1))
 
 
-def size_band_sql() -> Case:
-    """On case study rows: their organisation's size band (a BANDS value), as `size` gives it."""
+def size_band_sql(rows: Rows = CASE_STUDY_ROWS) -> Case:
+    """On case study rows (or `rows`): their organisation's size band (a BANDS value), as
+    `size` gives it."""
 
     def band(rule: SizeRule, figure) -> Case:
         return Case(
@@ -211,7 +225,12 @@ def size_band_sql() -> Case:
             )
         )
 
-    return sized_by(band)
+    return sized_by(band, rows)
+
+
+def organisation_size_band_sql() -> Case:
+    """On organisation rows: their size band (a BANDS value), as `size` gives it."""
+    return size_band_sql(ORGANISATION_ROWS)
 
 
 def rating_at_start_sql() -> Subquery:

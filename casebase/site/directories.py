@@ -6,6 +6,7 @@ The URL is the whole state (`sector`, `type`, `region`, repeatable; `letter`; `p
 forms are plain GET forms. A value the page does not know is ignored and the page says so."""
 
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.paginator import Page
@@ -226,23 +227,29 @@ class PersonListView(DirectoryView):
 
     def records(self, choices: Choices) -> QuerySet:
         people = Person.objects.published().annotate(filed_as=Upper("name"))
-        if not choices.filtered:
-            return people
-        linked_by_role = Role.objects.published().filter(
-            choices.conditions("organisation__"), person=OuterRef("pk")
-        )
-        linked_by_story = CaseStudyPerson.objects.filter(
-            published_case_study("case_study__"),
-            choices.conditions("case_study__organisation__"),
-            person=OuterRef("pk"),
-        )
-        return people.filter(Exists(linked_by_role) | Exists(linked_by_story))
+        return linked_to(people, choices.conditions) if choices.filtered else people
 
     def rows(self, page: Page) -> list:
-        """Each person with their published roles, as at the time of the report."""
-        roles = Role.objects.published().select_related("organisation", "source")
-        return list(
-            page.object_list.prefetch_related(
-                Prefetch("roles", queryset=roles, to_attr="published_roles")
-            )
-        )
+        return list(with_roles(page.object_list))
+
+
+def linked_to(people: QuerySet[Person], conditions: Callable[[str], Q]) -> QuerySet[Person]:
+    """The people linked to the organisations `conditions(path)` lets through (reached through
+    `path`): by a published role there, or by a published case study of theirs (the API's
+    people filter too)."""
+    linked_by_role = Role.objects.published().filter(
+        conditions("organisation__"), person=OuterRef("pk")
+    )
+    linked_by_story = CaseStudyPerson.objects.filter(
+        published_case_study("case_study__"),
+        conditions("case_study__organisation__"),
+        person=OuterRef("pk"),
+    )
+    return people.filter(Exists(linked_by_role) | Exists(linked_by_story))
+
+
+def with_roles(people: QuerySet[Person]) -> QuerySet[Person]:
+    """Each person with their published roles (`published_roles`), as at the time of the
+    report: one query for the lot."""
+    roles = Role.objects.published().select_related("organisation", "source")
+    return people.prefetch_related(Prefetch("roles", queryset=roles, to_attr="published_roles"))
