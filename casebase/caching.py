@@ -65,12 +65,19 @@ def query_parameters() -> frozenset[str]:
     """Every query parameter a public page reads: the catalogue's filters (which the evidence
     map, the downloads and the API share), paging, sorting, the evidence map's view, the
     sitemap's page, DRF's format, the case studies compared (`cs`), the kind of record
-    searched for (`kind`), the indexes' letter and the "like mine" form's fields."""
+    searched for (`kind`), the indexes' letter, the "like mine" form's fields and the API's
+    filters of organisations (their national identifiers)."""
+    from casebase.api.filters import OrganisationFilter
     from casebase.catalogue.filters import CaseStudyFilter
     from casebase.site.likeness import LikeMineForm
 
     known = {"sort", "page", "by", "p", "format", "cs", "kind", "letter"}
-    return frozenset(CaseStudyFilter.base_filters) | set(LikeMineForm.base_fields) | known
+    forms = (
+        CaseStudyFilter.base_filters,
+        LikeMineForm.base_fields,
+        OrganisationFilter.base_filters,
+    )
+    return frozenset(known.union(*forms))
 
 
 class PublicPageCacheMiddleware:

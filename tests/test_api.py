@@ -31,6 +31,7 @@ LISTS = [
     "/api/case-studies/",
     "/api/practices/",
     "/api/organisations/",
+    "/api/people/",
     "/api/outcomes/",
     "/api/sectors/",
 ]
@@ -38,6 +39,7 @@ DETAILS = [
     "/api/case-studies/leeds-teaching-hospitals/",
     "/api/practices/visible-leadership/",
     "/api/organisations/leeds-teaching-hospitals-nhs-trust/",
+    "/api/people/lynn-dobbs/",
     "/api/sectors/healthcare/",
 ]
 
@@ -303,8 +305,8 @@ QUERIES = {
     "/api/case-studies/?practice=visible-leadership": 5,
     # count; page (with theme)
     "/api/practices/": 2,
-    # count; page (with type and sector)
-    "/api/organisations/": 2,
+    # count; page (with type and sector); their published figures (for their size)
+    "/api/organisations/": 3,
     # count; page (with case study, indicator, grades and source)
     "/api/outcomes/": 2,
     # the content version (the catalogue index selects); count; page

@@ -49,6 +49,7 @@ def test_a_path_no_endpoint_answers_is_a_problem_pointing_to_the_description(cli
         ("/api/case-studies/nope/", "case study", "/api/case-studies/"),
         ("/api/practices/nope/", "practice", "/api/practices/"),
         ("/api/organisations/nope/", "organisation", "/api/organisations/"),
+        ("/api/people/nope/", "person", "/api/people/"),
         ("/api/sectors/nope/", "sector", "/api/sectors/"),
     ],
 )

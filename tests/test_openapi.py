@@ -21,6 +21,9 @@ ENDPOINTS = {
     "/api/practices/{slug}/",
     "/api/organisations/",
     "/api/organisations/{slug}/",
+    "/api/people/",
+    "/api/people/{slug}/",
+    "/api/like-mine/",
     "/api/outcomes/",
     "/api/sectors/",
     "/api/sectors/{slug}/",
@@ -96,6 +99,88 @@ def test_the_catalogue_filters_are_described_with_their_types(document, path):
     ]
 
 
+REGIONS = ["north-east", "north-west", "yorkshire-and-the-humber"]  # the first three
+SLUG = {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$"}
+
+
+@pytest.mark.parametrize("path", ["/api/organisations/", "/api/people/"])
+def test_organisations_and_people_describe_their_profile_filters(document, path):
+    described = parameters(document, path)
+    profile = {"sector", "type", "region"}
+    extra = {"size", "ods_code", "gss_code", "ukprn"} if path == "/api/organisations/" else set()
+    assert set(described) == profile | extra | {"page"}
+    for name in profile:
+        assert described[name]["schema"]["type"] == "array" and described[name]["explode"]
+    assert described["sector"]["schema"]["items"] == SLUG
+    assert "/api/sectors/" in described["sector"]["description"]
+    assert described["region"]["schema"]["items"]["enum"][:3] == REGIONS
+    assert len(described["region"]["schema"]["items"]["enum"]) == 12
+
+
+def test_organisations_describe_size_bands_and_identifier_formats(document):
+    described = parameters(document, "/api/organisations/")
+    assert described["size"]["schema"]["items"]["enum"] == ["small", "medium", "large"]
+    assert described["ods_code"]["schema"] == {"type": "string", "pattern": "^[A-Z0-9]{3,6}$"}
+    assert described["gss_code"]["schema"] == {"type": "string", "pattern": "^[EWSN][0-9]{8}$"}
+    assert described["ukprn"]["schema"] == {"type": "string", "pattern": "^1[0-9]{7}$"}
+    assert "exactly" in described["ukprn"]["description"]
+
+
+def test_an_organisation_describes_its_size(document):
+    schemas = document["components"]["schemas"]
+    assert "size" in schemas["Organisation"]["properties"]
+    size = schemas["Size"]["properties"]
+    assert set(size) == {"kind", "value", "qualifier", "period", "band", "in_words"}
+    assert schemas[size["band"]["allOf"][0]["$ref"].rsplit("/", 1)[-1]]["enum"] == [
+        "small",
+        "medium",
+        "large",
+    ]
+    role = schemas["Role"]["properties"]
+    assert {"organisation", "organisation_name", "is_current", "as_reported"} <= set(role)
+
+
+def test_like_mine_describes_the_forms_questions(document):
+    described = parameters(document, "/api/like-mine/")
+    assert set(described) == {
+        "organisation",
+        "sector",
+        "type",
+        "measure",
+        "size",
+        "region",
+        "rating",
+        "page",
+    }
+    assert described["sector"]["schema"] == SLUG
+    assert described["measure"]["schema"]["enum"] == [
+        "staff",
+        "registered_patients",
+        "population_served",
+        "students",
+    ]
+    assert described["size"]["schema"] == {"type": "integer", "minimum": 1, "maximum": 100_000_000}
+    assert described["region"]["schema"]["enum"][:3] == REGIONS
+    assert described["rating"]["schema"]["enum"] == [
+        "inadequate",
+        "requires-improvement",
+        "good",
+        "outstanding",
+    ]
+    assert described["organisation"]["schema"]["maxLength"] == 200
+    assert described["page"]["schema"]["type"] == "integer"
+
+
+def test_like_mine_describes_its_ranked_peers(document):
+    response = document["paths"]["/api/like-mine/"]["get"]["responses"]["200"]
+    page = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    schemas = document["components"]["schemas"]
+    assert set(schemas[page]["properties"]) == {"count", "compared", "next", "previous", "results"}
+    peer = schemas["Peer"]["properties"]
+    assert set(peer) == {"case_study", "organisation", "distance", "attributes_compared", "why"}
+    assert peer["distance"]["type"] == "number"
+
+
 def test_lists_describe_their_pages(document):
     response = document["paths"]["/api/case-studies/"]["get"]["responses"]["200"]
     page = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
@@ -138,7 +223,14 @@ def test_errors_are_described_as_problem_details(document):
 
 # Negative data exists only where a parameter can be wrong: the filters and the page number.
 CASES = [(path, GenerationMode.POSITIVE) for path in sorted(ENDPOINTS)] + [
-    (path, GenerationMode.NEGATIVE) for path in ["/api/case-studies/", "/api/outcomes/"]
+    (path, GenerationMode.NEGATIVE)
+    for path in [
+        "/api/case-studies/",
+        "/api/outcomes/",
+        "/api/organisations/",
+        "/api/people/",
+        "/api/like-mine/",
+    ]
 ]
 
 

@@ -4,7 +4,9 @@ that hang on a case study, such as outcomes. The OpenAPI description of each par
 from the same filters in SQL (`CaseStudyFilter`)."""
 
 import django_filters
-from django.db.models import QuerySet
+from django import forms
+from django.core.validators import RegexValidator
+from django.db.models import Q, QuerySet
 from django_filters import utils
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.extensions import OpenApiFilterExtension
@@ -12,7 +14,15 @@ from drf_spectacular.plumbing import build_array_type, build_parameter_type
 from drf_spectacular.utils import OpenApiParameter
 
 from casebase.catalogue import facets
-from casebase.catalogue.filters import CaseStudyFilter, selection
+from casebase.catalogue.filters import (
+    CaseStudyFilter,
+    ChoiceFilter,
+    SlugChoiceFilter,
+    selection,
+)
+from casebase.content import profiles
+from casebase.content.models import Organisation, OrganisationType, Person, Sector
+from casebase.site import directories
 
 # Text filters refuse a NUL byte (no stored value has one), so the schema excludes it too.
 NO_NUL = "^[^\\x00]*$"
@@ -84,7 +94,135 @@ def filter_schema(filter_: django_filters.Filter) -> dict:
             "maximum": filter_.extra.get("max_value"),
         }
         return {"type": "integer", **{key: value for key, value in bounds.items() if value}}
+    patterns = [v for v in filter_.extra.get("validators", ()) if isinstance(v, RegexValidator)]
+    if patterns:  # a national identifier: the register's format
+        return {"type": "string", "pattern": patterns[0].regex.pattern}
     choices = filter_.extra.get("choices")
     if choices:
         return {"type": "string", "enum": [value for value, _ in choices]}
     return {"type": "string", "pattern": NO_NUL}
+
+
+# --- Organisations and people, by their organisations' profile ---------------------------------
+
+
+def identifier_filter(field: str) -> django_filters.CharFilter:
+    """A national identifier, exactly as its register gives it, checked against its format
+    (a value that cannot be one is a 400 saying what it should look like)."""
+    model_field = Organisation._meta.get_field(field)
+    return django_filters.CharFilter(
+        field_name=field,
+        lookup_expr="exact",
+        label=f"{model_field.verbose_name}, exactly: {model_field.help_text.rstrip('.')}",
+        validators=model_field.validators,
+    )
+
+
+class ProfileFilter(django_filters.FilterSet):
+    """The questions the indexes of organisations and people ask (casebase/site/directories.py):
+    sector, type of organisation and region, each repeatable (OR). Unlike the indexes, which set
+    an unknown value aside with a sentence, the API refuses it: 400 saying what is wrong."""
+
+    sector = SlugChoiceFilter(
+        field_name="type__sector__slug",
+        to_field_name="slug",
+        queryset=lambda request: Sector.objects.order_by(),
+        label="Sector",
+        distinct=False,
+    )
+    type = SlugChoiceFilter(
+        field_name="type__slug",
+        to_field_name="slug",
+        queryset=lambda request: OrganisationType.objects.order_by(),
+        label="Type of organisation",
+        distinct=False,
+    )
+    region = ChoiceFilter(
+        field_name="region", choices=Organisation.Region.choices, label="Region", distinct=False
+    )
+
+    ORGANISATION_FILTERS = ("sector", "type", "region")
+
+    def conditions(self, path: str = "") -> Q:
+        """The organisations (reached through `path`) the chosen sector, type and region let
+        through, as the indexes' `Choices.conditions`."""
+        condition = Q()
+        for name in self.ORGANISATION_FILTERS:
+            chosen = [getattr(value, "slug", value) for value in self.form.cleaned_data[name]]
+            if chosen:
+                condition &= Q(**{f"{path}{self.filters[name].field_name}__in": chosen})
+        return condition
+
+
+class OrganisationFilter(ProfileFilter):
+    """Organisations by their profile: sector, type, region, size band, national identifiers."""
+
+    size = ChoiceFilter(
+        method="filter_size", choices=profiles.BANDS, label="Size for its sector", distinct=False
+    )
+    ods_code = identifier_filter("ods_code")
+    gss_code = identifier_filter("gss_code")
+    ukprn = identifier_filter("ukprn")
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+    def filter_size(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
+        if not value:
+            return queryset
+        band = profiles.organisation_size_band_sql()
+        return queryset.alias(size_band=band).filter(size_band__in=value)
+
+
+class PersonFilter(ProfileFilter):
+    """People by the organisations they are linked to, as the index of people finds them: a
+    published role there, or a published case study of theirs."""
+
+    class Meta:
+        model = Person
+        fields: list[str] = []
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        condition = self.conditions()
+        return directories.linked_to(queryset, self.conditions) if condition else queryset
+
+
+class ProfileFilterBackend(DjangoFilterBackend):
+    """django-filter's backend, strict (a bad value raises, answered as a 400 problem)."""
+
+
+class ProfileFilterExtension(CatalogueFilterExtension):
+    """The same descriptions for the organisations' and people's filters."""
+
+    target_class = ProfileFilterBackend
+
+
+# --- A form's fields as query parameters (the like-mine endpoint takes the page's form) ---------
+
+
+def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
+    """Each field of the form as a query parameter: its fixed choices as an enum, a number's
+    bounds, a text's length; a choice the database fills in (a sector's slug) as a slug, so
+    the schema needs no database."""
+    return [
+        OpenApiParameter(
+            name,
+            schema,
+            OpenApiParameter.QUERY,
+            description=f"{field.label}."
+            + (f" A slug as in /api/{SLUG_LISTS[name]}/." if schema.get("pattern") == SLUG else "")
+            + (f" {field.help_text}" if field.help_text else ""),
+        )
+        for name, field in form_class.base_fields.items()
+        for schema in [field_schema(field)]
+    ]
+
+
+def field_schema(field: forms.Field) -> dict:
+    if isinstance(field, forms.IntegerField):
+        return {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+    if isinstance(field, forms.ChoiceField):
+        values = [value for value, _ in field.choices if value]
+        return {"type": "string", "enum": values} if values else {"type": "string", "pattern": SLUG}
+    return {"type": "string", "maxLength": field.max_length, "pattern": NO_NUL}

@@ -4,6 +4,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.core.paginator import Paginator as DjangoPaginator
 from rest_framework import pagination
 from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from casebase.site import likeness
 
 
 class Paginator(DjangoPaginator):
@@ -24,3 +27,34 @@ class Paginator(DjangoPaginator):
 
 class PageNumberPagination(pagination.PageNumberPagination):
     django_paginator_class = Paginator
+
+
+class PeerPagination(PageNumberPagination):
+    """The nearest case studies ten a page, as /like-mine/ shows them, with how many could be
+    compared at all (`compared`); `count` is how many are listed, the nearest 100 at most."""
+
+    page_size = likeness.PAGE_SIZE
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.compared = queryset.compared
+        return super().paginate_queryset(queryset, request, view)
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        response.data = {"count": response.data["count"], "compared": self.compared} | dict(
+            response.data
+        )
+        return response
+
+    def get_paginated_response_schema(self, schema: dict) -> dict:
+        paginated = super().get_paginated_response_schema(schema)
+        paginated["properties"] = {
+            "count": paginated["properties"]["count"],
+            "compared": {
+                "type": "integer",
+                "description": "How many case studies' organisations could be compared at all.",
+            },
+            **paginated["properties"],
+        }
+        paginated["required"] = [*paginated["required"], "compared"]
+        return paginated

@@ -55,7 +55,9 @@ def invalid_parameters(request: HttpRequest, errors: dict) -> JsonResponse:
     """A 400 naming each query parameter at fault, with its messages in `errors` too."""
     errors = {name: [str(message) for message in messages] for name, messages in errors.items()}
     faults = "; ".join(f"{name}: {' '.join(messages)}" for name, messages in errors.items())
-    return problem(request, 400, f"Some query parameters are not valid. {faults}", errors=errors)
+    detail = f"Some query parameters are not valid. {faults}"
+    # A form's messages may end without a full stop (the like-mine form's, as GOV.UK writes them).
+    return problem(request, 400, detail if detail.endswith(".") else f"{detail}.", errors=errors)
 
 
 def is_api(request: HttpRequest) -> bool:

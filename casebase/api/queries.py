@@ -2,6 +2,7 @@
 prefetched: a fixed number of queries whatever the number of rows."""
 
 from django.db.models import Prefetch, QuerySet
+from django.db.models.functions import Upper
 
 from casebase.content.models import (
     CaseStudy,
@@ -11,9 +12,9 @@ from casebase.content.models import (
     Person,
     Practice,
     PracticeApplication,
-    Role,
     Source,
 )
+from casebase.site import directories
 
 CATALOGUE_ORDER = ("organisation__name", "title")
 
@@ -59,12 +60,22 @@ def practices_with_applications() -> QuerySet[Practice]:
 
 
 def organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.published().select_related("type__sector").order_by("name")
+    """A list row: type and sector, and the published figures its size is read from (two
+    queries)."""
+    return (
+        Organisation.objects.published()
+        .select_related("type__sector")
+        .prefetch_related(
+            Prefetch(
+                "facts", queryset=OrganisationFact.objects.published().select_related("source")
+            )
+        )
+        .order_by("name", "pk")
+    )
 
 
 def organisations_in_full() -> QuerySet[Organisation]:
     return organisations().prefetch_related(
-        Prefetch("facts", queryset=OrganisationFact.objects.published().select_related("source")),
         Prefetch(
             "case_studies",
             queryset=CaseStudy.objects.published().order_by("title"),
@@ -74,13 +85,13 @@ def organisations_in_full() -> QuerySet[Organisation]:
 
 
 def people() -> QuerySet[Person]:
-    return Person.objects.published().prefetch_related(
-        Prefetch(
-            "roles",
-            queryset=Role.objects.published().select_related("organisation", "source"),
-            to_attr="published_roles",
-        )
-    )
+    """Each with their published roles, as the index of people shows them (two queries)."""
+    return directories.with_roles(Person.objects.published())
+
+
+def people_a_to_z() -> QuerySet[Person]:
+    """As the index of people files them: by name as given, in any case."""
+    return people().order_by(Upper("name"), "pk")
 
 
 def sources() -> QuerySet[Source]:

@@ -5,13 +5,15 @@ attributes), so a draft child can never leak through a relation and the number o
 fixed whatever the number of rows.
 """
 
+from typing import Literal
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from casebase.catalogue import index as catalogue
-from casebase.content import grading
+from casebase.content import grading, profiles
 from casebase.content.models import (
     IDENTIFIER_FIELDS,
     CaseStudy,
@@ -33,6 +35,7 @@ from casebase.content.models import (
     Testimonial,
 )
 from casebase.site.evidence import evidence_summary
+from casebase.site.templatetags.casebase import as_reported
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -55,10 +58,15 @@ class LinesField(serializers.ListField):
         super().__init__(child=serializers.CharField(), read_only=True, **kwargs)
 
 
-def number() -> serializers.DecimalField:
+def number(**kwargs) -> serializers.DecimalField:
     """Figures as JSON numbers, not the strings DRF gives decimals by default."""
     return serializers.DecimalField(
-        max_digits=16, decimal_places=2, coerce_to_string=False, read_only=True, allow_null=True
+        max_digits=16,
+        decimal_places=2,
+        coerce_to_string=False,
+        read_only=True,
+        allow_null=True,
+        **kwargs,
     )
 
 
@@ -185,6 +193,28 @@ class OrganisationFactSerializer(serializers.ModelSerializer):
         fields = ["kind", "value", "qualifier", "period", "source", "excerpt"]
 
 
+class SizeSerializer(serializers.Serializer):
+    """An organisation's size as its sector measures it (/about/evidence/), in the source's
+    words: the figure, how the source qualifies it, its period, and the band it falls in."""
+
+    kind = serializers.ChoiceField(choices=OrganisationFact.Kind.choices, source="fact.kind")
+    value = number(source="fact.value")
+    qualifier = serializers.ChoiceField(
+        choices=OrganisationFact.Qualifier.choices, source="fact.qualifier"
+    )
+    period = serializers.SerializerMethodField(
+        help_text="The year or period the figure is for; null where the source gives none."
+    )
+    band = serializers.SerializerMethodField()
+    in_words = serializers.CharField(source="__str__", help_text="As a sentence says it.")
+
+    def get_period(self, size: profiles.Size) -> str | None:
+        return size.fact.period or None
+
+    def get_band(self, size: profiles.Size) -> Literal["small", "medium", "large"]:
+        return size.band.lower()
+
+
 class OrganisationSerializer(serializers.ModelSerializer):
     aliases = LinesField(source="alias_list")
     type = name_of("type.name")
@@ -192,6 +222,7 @@ class OrganisationSerializer(serializers.ModelSerializer):
         source="type.sector", slug_field="slug", read_only=True, allow_null=True
     )
     region_name = name_of("get_region_display")
+    size = serializers.SerializerMethodField()
     url = SiteURLField()
 
     class Meta:
@@ -206,9 +237,16 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "region_name",
             "area_served",
             *IDENTIFIER_FIELDS,
+            "size",
             "summary",
             "url",
         ]
+
+    @extend_schema_field(SizeSerializer(allow_null=True))
+    def get_size(self, organisation: Organisation) -> dict | None:
+        """From the published figures the queryset prefetched (`facts`)."""
+        size = profiles.size(organisation, organisation.facts.all())
+        return SizeSerializer(size).data if size else None
 
 
 class OrganisationDetailSerializer(OrganisationSerializer):
@@ -223,8 +261,16 @@ class OrganisationDetailSerializer(OrganisationSerializer):
 
 
 class RoleSerializer(serializers.ModelSerializer):
+    """A role as the source reported it: `is_current` is current at the time of the report,
+    not necessarily now (`as_reported` says when, in words)."""
+
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    organisation_name = name_of("organisation.name")
     title_aliases = LinesField(source="title_alias_list")
+    as_reported = serializers.SerializerMethodField(
+        help_text='When it was held, as the page says it: "at the time of the report, 2024", '
+        'or "former at the time of the report, 2024".'
+    )
     source = slug_of()
 
     class Meta:
@@ -233,16 +279,22 @@ class RoleSerializer(serializers.ModelSerializer):
             "title",
             "title_aliases",
             "organisation",
+            "organisation_name",
             "start_year",
             "end_year",
             "is_current",
+            "as_reported",
             "source",
         ]
+
+    def get_as_reported(self, role: Role) -> str:
+        return as_reported(role)
 
 
 class PersonSerializer(serializers.ModelSerializer):
     aliases = LinesField(source="alias_list")
     roles = RoleSerializer(source="published_roles", many=True, read_only=True)
+    url = SiteURLField()
 
     class Meta:
         model = Person
@@ -254,6 +306,7 @@ class PersonSerializer(serializers.ModelSerializer):
             "aliases",
             "summary",
             "roles",
+            "url",
         ]
 
 
@@ -427,6 +480,38 @@ class CaseStudyDetailSerializer(CaseStudySerializer):
             "contributions",
             "quotes",
         ]
+
+
+# --- Organisations like mine -----------------------------------------------------------------
+
+
+class PeerCaseStudySerializer(serializers.ModelSerializer):
+    url = SiteURLField()
+
+    class Meta:
+        model = CaseStudy
+        fields = ["slug", "title", "summary", "url"]
+
+
+class PeerOrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name"]
+
+
+class PeerSerializer(serializers.Serializer):
+    """A case study whose organisation is like yours: how far (0, the same, to 1), on how many
+    attributes, and why, in the sentence the page /like-mine/ shows."""
+
+    case_study = PeerCaseStudySerializer()
+    organisation = PeerOrganisationSerializer()
+    distance = serializers.FloatField(
+        min_value=0, max_value=1, help_text="The weighted root mean square of the differences."
+    )
+    attributes_compared = serializers.IntegerField(
+        min_value=1, help_text="Those both sides have; a missing one is left out, not a match."
+    )
+    why = serializers.CharField(help_text="Why alike, in words.")
 
 
 # --- Sector-level evidence (the dataset dump) -----------------------------------------------

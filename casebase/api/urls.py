@@ -14,6 +14,7 @@ router = SimpleRouter()
 router.register("case-studies", views.CaseStudyViewSet, basename="api-case-study")
 router.register("practices", views.PracticeViewSet, basename="api-practice")
 router.register("organisations", views.OrganisationViewSet, basename="api-organisation")
+router.register("people", views.PersonViewSet, basename="api-person")
 router.register("sectors", views.SectorViewSet, basename="api-sector")
 
 urlpatterns = [
@@ -22,5 +23,6 @@ urlpatterns = [
     path("data/casebase.json", exports.dataset_json, name="dataset"),
     path("api/openapi.json", SpectacularJSONAPIView.as_view(), name="openapi"),
     path("api/outcomes/", views.OutcomeListView.as_view(), name="api-outcomes"),
+    path("api/like-mine/", views.LikeMineView.as_view(), name="api-like-mine"),
     path("api/", include(router.urls)),
 ]

@@ -4,8 +4,11 @@ Viewsets are read-only and allow only safe methods, so POST, PUT, PATCH and DELE
 Every error is answered as problem details (casebase/api/problems.py).
 """
 
+from collections.abc import Sequence
+
 from django.http import Http404
 from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
@@ -13,10 +16,20 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import generics, serializers, viewsets
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from casebase.api import queries
-from casebase.api.filters import CaseStudyChildFilterBackend, CatalogueFilterBackend
+from casebase.api.filters import (
+    CaseStudyChildFilterBackend,
+    CatalogueFilterBackend,
+    OrganisationFilter,
+    PersonFilter,
+    ProfileFilterBackend,
+    form_parameters,
+)
+from casebase.api.pagination import PeerPagination
 from casebase.api.problems import CONTENT_TYPE, ProblemSerializer
 from casebase.api.serializers import (
     CaseStudyDetailSerializer,
@@ -24,12 +37,18 @@ from casebase.api.serializers import (
     OrganisationDetailSerializer,
     OrganisationSerializer,
     OutcomeSerializer,
+    PeerSerializer,
+    PersonSerializer,
     PracticeDetailSerializer,
     PracticeSerializer,
     SectorSerializer,
 )
+from casebase.catalogue import index as catalogue
+from casebase.catalogue import peers
 from casebase.catalogue.filters import CaseStudyFilter
-from casebase.content.models import Sector
+from casebase.catalogue.peers import Peer, Profile
+from casebase.content.models import CaseStudy, Sector, Status
+from casebase.site import alike, likeness
 
 SAFE_METHODS = ["get", "head", "options"]
 SLUG_PATTERN = "[-a-zA-Z0-9_]+"  # as Django's <slug:> converter
@@ -139,13 +158,33 @@ class PracticeViewSet(ReadOnlyViewSet):
     ),
 )
 class OrganisationViewSet(ReadOnlyViewSet):
+    """Published organisations A to Z, filtered by their profile."""
+
     serializer_class = OrganisationSerializer
     detail_serializer_class = OrganisationDetailSerializer
+    filter_backends = [ProfileFilterBackend]
+    filterset_class = OrganisationFilter
 
     def get_queryset(self):
         if self.action == "retrieve":
             return queries.organisations_in_full()
         return queries.organisations()
+
+
+@extend_schema_view(
+    list=extend_schema(responses={200: PersonSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND}),
+    retrieve=extend_schema(parameters=[SLUG], responses={200: PersonSerializer, **NOT_FOUND}),
+)
+class PersonViewSet(ReadOnlyViewSet):
+    """Published people A to Z with their published roles, as the index of people lists them
+    and finds them by their organisations."""
+
+    serializer_class = PersonSerializer
+    filter_backends = [ProfileFilterBackend]
+    filterset_class = PersonFilter
+
+    def get_queryset(self):
+        return queries.people_a_to_z()
 
 
 @extend_schema(responses={200: OutcomeSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND})
@@ -159,3 +198,94 @@ class OutcomeListView(generics.ListAPIView):
 
     def get_queryset(self):
         return queries.outcomes()
+
+
+# --- Organisations like mine --------------------------------------------------------------------
+
+
+class Ranked(Sequence):
+    """The case studies nearest a profile, for the paginator: the nearest 100 (as many as the
+    page /like-mine/ shows in its ten pages), found once."""
+
+    def __init__(self, index: catalogue.CatalogueIndex, mine: Profile, leave_out: list[int]):
+        limit = likeness.PAGE_SIZE * likeness.MAX_PAGES
+        self.found, self.compared = peers.nearest(index, mine, limit, leave_out=leave_out)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def __getitem__(self, at):
+        return self.found[at]
+
+
+def asked_profile(
+    form: likeness.LikeMineForm, index: catalogue.CatalogueIndex
+) -> tuple[Profile, list[int], str]:
+    """The profile to compare with, as the page /like-mine/ takes it: the organisation named
+    (the profile of its story, its own case studies left out) or the one described; and whose
+    figures the "why" sentences set the others' against."""
+    if not form.named:
+        return form.profile(), [], alike.YOURS
+    organisation = form.named
+    studies = CaseStudy.objects.published().filter(organisation=organisation)
+    facts = organisation.facts.filter(source__status=Status.PUBLISHED)
+    mine, leave_out = alike.known_profile(
+        organisation, list(studies.values_list("pk", flat=True)), facts, index
+    )
+    return mine, leave_out, alike.HERE
+
+
+def peers_shown(
+    index: catalogue.CatalogueIndex, mine: Profile, found: list[Peer], whose: str
+) -> list[dict]:
+    """The page's case studies (published ones only), each with its organisation and why it
+    is alike, in the sentence the page shows: two queries."""
+    ids = index.id_at([peer.position for peer in found])
+    studies = CaseStudy.objects.published().filter(pk__in=ids).select_related("organisation")
+    by_id = {study.pk: study for study in studies}
+    organisations = {pk: study.organisation_id for pk, study in by_id.items()}
+    reasons = alike.reasons_for(index, mine, found, ids, whose, organisations)
+    return [
+        {
+            "case_study": by_id[pk],
+            "organisation": by_id[pk].organisation,
+            "distance": round(peer.distance, 6),
+            "attributes_compared": peer.shared,
+            "why": reasons[pk],
+        }
+        for pk, peer in zip(ids, found, strict=True)
+        if pk in by_id
+    ]
+
+
+@extend_schema(
+    parameters=[
+        *form_parameters(likeness.LikeMineForm),
+        OpenApiParameter(
+            "page",
+            OpenApiTypes.INT,
+            OpenApiParameter.QUERY,
+            description=f"A page number, 1 to {likeness.MAX_PAGES}.",
+        ),
+    ],
+    responses={200: PeerSerializer(many=True), **BAD_PARAMETERS, **NOT_FOUND},
+)
+class LikeMineView(generics.GenericAPIView):
+    """The case studies of the organisations most like yours, nearest first, as the page
+    /like-mine/ ranks them (the method: /about/evidence/#like-mine). Describe your organisation
+    (`sector`, and optionally `type`, `measure` with `size`, `region`, `rating`) or name one
+    Casebase has (`organisation`, its name or slug). The nearest 100 at most, 10 a page."""
+
+    http_method_names = SAFE_METHODS
+    serializer_class = PeerSerializer
+    pagination_class = PeerPagination
+
+    def get(self, request: Request) -> Response:
+        index = catalogue.current()
+        form = likeness.LikeMineForm(request.query_params, index=index)
+        if not form.is_valid():
+            raise ValidationError({name: list(errors) for name, errors in form.errors.items()})
+        mine, leave_out, whose = asked_profile(form, index)
+        found = self.paginate_queryset(Ranked(index, mine, leave_out))
+        shown = peers_shown(index, mine, found, whose)
+        return self.get_paginated_response(self.get_serializer(shown, many=True).data)
