@@ -189,6 +189,26 @@ def test_bad_input_is_explained_with_a_400_and_the_form_kept(client, query, mess
     assert "cb-result" not in html
 
 
+def test_the_form_submitted_empty_is_bad_input(client):
+    # As a browser sends the form with nothing chosen: every field but the radios, blank.
+    empty = dict.fromkeys(("organisation", "type", "measure", "size", "region", "rating"), "")
+    response = client.get("/like-mine/", empty)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'href="#id_sector_0">Choose your sector' in html and 'id="id_sector_0"' in html
+
+
+def test_the_link_to_the_next_page_says_how_many_it_shows(client):
+    html = client.get("/like-mine/", LEEDS_LIKE).content.decode()
+    total = int(re.search(r"of the (\d+) case studies", html).group(1))
+    assert total > 10
+    left = min(10, total - 10)
+    words = "The next most alike" if left == 1 else f"The next {left} most alike"
+    assert f'#results">{words}</a>' in html
+    last_page = client.get("/like-mine/", {**LEEDS_LIKE, "page": str(-(-total // 10))})
+    assert "The next" not in last_page.content.decode()
+
+
 def test_a_page_out_of_range_shows_the_first(client):
     response = client.get("/like-mine/", {**LEEDS_LIKE, "page": "999"})
     assert response.status_code == 200

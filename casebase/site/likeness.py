@@ -168,7 +168,8 @@ class LikeMineView(Breadcrumbs, TemplateView):
 
     def get(self, request, *args, **kwargs):
         index = catalogue.current()
-        asked = any(request.GET.get(name) for name in LikeMineForm.base_fields)
+        # A submitted form sends every field, even empty: submitting it empty is bad input.
+        asked = any(name in request.GET for name in LikeMineForm.base_fields)
         form = LikeMineForm(request.GET if asked else None, index=index)
         if not asked:
             return self.render_to_response(self.get_context_data(form=form))
@@ -198,7 +199,8 @@ class LikeMineView(Breadcrumbs, TemplateView):
             "total": total,
             "first": first,
             "last": first + len(shown) - 1,
-            "more": page < MAX_PAGES and page * PAGE_SIZE < total,
+            # How many the next page shows (none after the last): the link says so.
+            "more": max(0, min(PAGE_SIZE, total - page * PAGE_SIZE)) if page < MAX_PAGES else 0,
             "next_query": with_page(self.request.GET, page + 1),
             "weights": peers.WEIGHTS,
         }
