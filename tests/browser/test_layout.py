@@ -140,6 +140,16 @@ def test_on_a_laptop_the_catalogue_shows_its_filters_beside_the_results(open_at)
     assert filters <= results
 
 
+def test_on_a_laptop_the_sections_sit_on_one_line_beside_the_service_name(open_at):
+    page = open_at("/", LAPTOP)
+    tops = page.evaluate(
+        """() => [...document.querySelectorAll(
+            ".govuk-service-navigation__service-name, .govuk-service-navigation__item"
+        )].map((el) => Math.round(el.getBoundingClientRect().top))"""
+    )
+    assert len(tops) > 7 and len(set(tops)) == 1, tops
+
+
 @pytest.mark.parametrize("viewport", VIEWPORTS)
 def test_a_sector_page_lists_its_case_studies_before_its_findings(open_at, viewport: dict):
     page = open_at("/sectors/healthcare/", viewport)
