@@ -6,6 +6,10 @@ from playwright.sync_api import Browser, Page
 
 DESKTOP = {"width": 1280, "height": 800}
 NARROW = {"width": 320, "height": 640}
+LIKE_MINE = (
+    "/like-mine/?sector=healthcare&type=nhs-acute-trust&measure=staff&size=15000"
+    "&rating=requires-improvement"
+)
 
 PAGES = {
     "home": "/",
@@ -37,15 +41,23 @@ PAGES = {
     "search everything, one kind": "/search/?q=leadership&kind=practices",
     "search everything, nothing to search": "/search/?q=the&kind=nope",
     "search everything, empty": "/search/",
+    "organisations like mine, empty": "/like-mine/",
+    "organisations like mine, with results": LIKE_MINE,
+    "organisations like mine, with an error": "/like-mine/?measure=staff&size=lots",
+    "organisations like mine, named": "/like-mine/?organisation=Leeds+Teaching+Hospitals+NHS+Trust",
 }
 CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
     pytest.param("/case-studies/leeds-teaching-hospitals/", NARROW, id="case study at 320px"),
     pytest.param("/evidence-map/", NARROW, id="evidence map at 320px"),
+    pytest.param(
+        "/organisations/leeds-teaching-hospitals-nhs-trust/", NARROW, id="organisation at 320px"
+    ),
     pytest.param("/organisations/", NARROW, id="organisations at 320px"),
     pytest.param("/people/", NARROW, id="people at 320px"),
     pytest.param("/about/evidence/", NARROW, id="how we grade the evidence at 320px"),
     pytest.param("/search/?q=leadership", NARROW, id="search everything at 320px"),
+    pytest.param(LIKE_MINE, NARROW, id="organisations like mine at 320px"),
     pytest.param(
         "/compare/?cs=leeds-teaching-hospitals&cs=calderdale&cs=exeter-college",
         NARROW,
