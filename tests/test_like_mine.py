@@ -8,7 +8,13 @@ import pytest
 from casebase.catalogue import index as catalogue
 from casebase.catalogue import peers
 from casebase.catalogue.peers import Profile
-from casebase.content.models import CaseStudy, Organisation, OrganisationFact, Status
+from casebase.content.models import (
+    CaseStudy,
+    Organisation,
+    OrganisationFact,
+    OrganisationType,
+    Status,
+)
 from tests.helpers import saved
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +87,23 @@ def test_a_missing_attribute_is_skipped_not_treated_as_a_match():
     assert compared[exeter] == 3  # sector, type, rating: not size, not region
     assert weights[exeter] == sum(peers.WEIGHTS[name] for name in ("sector", "type", "rating"))
     assert squares[exeter] == 0  # the same on all three
+
+
+def test_a_body_known_only_by_its_region_is_not_a_perfect_match(case_study):
+    """Compared on the region alone (a body outside the three sectors, no size, no rating),
+    it would be at distance 0; it carries too little of the profile's weight to be compared."""
+    from casebase.content.changes import content_changed
+
+    organisation = case_study.organisation
+    organisation.type = OrganisationType.objects.get(slug="think-tank")
+    organisation.region = "yorkshire-and-the-humber"
+    organisation.save()
+    content_changed()
+    trust = Profile("healthcare", "nhs-acute-trust", "yorkshire-and-the-humber", "staff", 15_000)
+    assert case_study.slug not in nearest_slugs(trust, stop=50)
+    assert nearest_slugs(trust)[0] == "leeds-teaching-hospitals"
+    # Described by its region alone, it is compared (all the weight given is covered).
+    assert case_study.slug in nearest_slugs(Profile(region="yorkshire-and-the-humber"), stop=50)
 
 
 def test_nothing_in_common_is_not_a_peer():

@@ -12,8 +12,11 @@ the differences (WEIGHTS):
   against each organisation's rating at the start of its story: where it started from).
 
 An attribute one side does not have is left out of the mean, not counted as a match or a
-mismatch. Equal distances go to the organisation with more attributes in common, then in
-catalogue order. The method page prints WEIGHTS.
+mismatch; but an organisation is compared only if the attributes both sides have carry at
+least half the weight of those the profile gives (MIN_COVERAGE), or a body known only by its
+region would be a perfect match for a trust described by its sector, type, size and region.
+Equal distances go to the organisation with more attributes in common, then in catalogue
+order. The method page prints WEIGHTS and MIN_COVERAGE.
 """
 
 import math
@@ -25,6 +28,7 @@ from casebase.catalogue.index import CatalogueIndex
 from casebase.content.profiles import RATINGS, SIZE_KINDS
 
 WEIGHTS = {"sector": 3, "type": 2, "size": 2, "region": 1, "rating": 2}
+MIN_COVERAGE = 0.5
 SAME_OR_NOT = ("sector", "type", "region")  # facets of the index, by value
 RANK = {value: rank for rank, (value, _) in enumerate(RATINGS, start=1)}
 LADDER = len(RATINGS) - 1
@@ -78,7 +82,8 @@ def nearest(
     """The `stop` case studies nearest to `profile`, nearest first, without those at the
     positions `leave_out`; and how many could be compared at all."""
     squares, weights, shared = differences(index, profile)
-    comparable = (weights > 0) & (index.ids >= 0)  # a hole (-1) was unpublished
+    enough = max(MIN_COVERAGE * given_weight(profile), 1e-9)
+    comparable = (weights >= enough) & (index.ids >= 0)  # a hole (-1) was unpublished
     comparable[np.asarray(leave_out, dtype=np.int64)] = False
     positions = np.flatnonzero(comparable)
     shared = shared[positions]
@@ -91,6 +96,18 @@ def nearest(
     first = first[np.argsort(key[first])]
     peers = [Peer(int(positions[i]), float(distance[i]), int(shared[i])) for i in first.tolist()]
     return peers, len(key)
+
+
+def given_weight(profile: Profile) -> float:
+    """The weight of the attributes the profile gives."""
+    given = {
+        "sector": profile.sector,
+        "type": profile.type,
+        "region": profile.region,
+        "size": profile.size and profile.size_kind in SIZE_KINDS,
+        "rating": profile.rating in RANK,
+    }
+    return sum(WEIGHTS[name] for name, known in given.items() if known)
 
 
 def differences(

@@ -656,6 +656,7 @@ class EvidenceMethodView(Breadcrumbs, TemplateView):
             declined=by["direction"],
             size_rules=profiles.size_rules_in_words(),
             like_weights=peers.WEIGHTS.items(),
+            like_coverage=f"{peers.MIN_COVERAGE:.0%}",
             sources=Source.objects.published()
             .filter(case_studies__status=Status.PUBLISHED)
             .distinct()
