@@ -60,7 +60,7 @@ PAGES = {
     "/practices/peer-learning/": 5,
     "/sectors/healthcare/": 9,
     "/sectors/education/": 9,
-    "/organisations/leeds-teaching-hospitals-nhs-trust/": 9,  # and the version, organisations like it
+    "/organisations/leeds-teaching-hospitals-nhs-trust/": 9,  # with organisations like it
     "/people/karen-james/": 5,
     "/people/lord-darzi/": 5,
     "/evidence-map/": 3,  # version, columns, practices with themes
