@@ -115,7 +115,7 @@ class PublicPageCacheMiddleware:
         return (
             settings.PAGE_CACHE_SECONDS > 0
             and request.method in ("GET", "HEAD")
-            and not request.path.startswith(("/admin/", "/preview/"))
+            and not request.path.startswith(("/admin/", "/preview/", "/suggestions/"))
             and not signed_in_staff(request)
         )
 

@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "reversion",
     "casebase.site",
     "casebase.api",
+    "casebase.suggestions",  # readers' corrections and stories, never public
 ]
 
 MIDDLEWARE = [
@@ -231,6 +232,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "0" if DEBUG else 
 # How long a CDN may serve a page without asking (s-maxage). 0: it revalidates every time, so a
 # correction reaches readers at once; a few seconds shields the servers from bursts.
 PAGE_CACHE_CDN_SECONDS = int(os.environ.get("PAGE_CACHE_CDN_SECONDS", "0"))
+# How many suggestions one client address may send (django-ratelimit, counted in the cache).
+SUGGESTIONS_RATE = os.environ.get("SUGGESTIONS_RATE", "5/h")
 
 # --- Signing in -----------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

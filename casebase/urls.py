@@ -9,6 +9,7 @@ admin.site.enable_nav_sidebar = False  # lists need the width; the index lists e
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("casebase.api.urls")),  # /api/..., catalogue exports, the dataset
+    path("", include("casebase.suggestions.urls")),  # readers' suggestions, never cached
     path("", include("casebase.site.urls")),
 ]
 
