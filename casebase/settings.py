@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "reversion",
+    "import_export",  # editors' spreadsheet imports and exports (casebase/editing/imports.py)
     "casebase.site",
     "casebase.api",
     "casebase.suggestions",  # readers' corrections and stories, never public

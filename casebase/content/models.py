@@ -676,7 +676,10 @@ class CaseStudy(Publishable):
         ordering = ["title"]
         verbose_name_plural = "case studies"
         # One permission for the whole knowledge base: who may make records public.
-        permissions = [("publish", "Can publish and withdraw records")]
+        permissions = [
+            ("publish", "Can publish and withdraw records"),
+            ("import_records", "Can import records from spreadsheets (as drafts)"),
+        ]
         constraints = [
             sane_year("period_start"),
             sane_year("period_end"),

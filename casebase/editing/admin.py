@@ -38,7 +38,7 @@ from casebase.content.models import (
     Testimonial,
 )
 from casebase.content.services import public_dates_update
-from casebase.editing import conflicts
+from casebase.editing import conflicts, imports
 from casebase.editing.permissions import REFERENCE_DATA, refusal, why_live
 from casebase.editing.revision_admin import RevisionHistoryAdmin
 
@@ -368,7 +368,7 @@ class OrganisationTypeAdmin(CasebaseAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(PublishableAdmin):
+class SourceAdmin(imports.SpreadsheetExportMixin, PublishableAdmin):
     list_display = ("title", "kind", "publisher", "year", "status")
     list_filter = ("status", "kind", "year")
     search_fields = ("title", "publisher", "url", "note")
@@ -436,7 +436,7 @@ class PracticeThemeAdmin(PublishableAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(PublishableAdmin):
+class PracticeAdmin(imports.SpreadsheetExportMixin, PublishableAdmin):
     list_display = ("name", "theme", "case_study_count", "status")
     list_filter = ("status", "theme", "case_studies__organisation__type__sector")
     list_select_related = ("theme",)
@@ -496,7 +496,8 @@ class OrganisationRoleInline(RoleInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(PublishableAdmin):
+class OrganisationAdmin(imports.SpreadsheetImportMixin, PublishableAdmin):
+    resource_classes = [imports.OrganisationResource]
     list_display = ("name", "type", "sector", "region", "case_study_count", "status")
     list_filter = ("status", "type__sector", "type", "region")
     list_select_related = ("type__sector",)
@@ -518,7 +519,8 @@ class OrganisationAdmin(PublishableAdmin):
 
 
 @admin.register(Person)
-class PersonAdmin(PublishableAdmin):
+class PersonAdmin(imports.SpreadsheetImportMixin, PublishableAdmin):
+    resource_classes = [imports.PersonResource]
     list_display = ("name", "honorific", "post_nominals", "current_roles", "status")
     list_filter = ("status", "roles__organisation__type__sector")
     search_fields = ("name", "aliases", "roles__title", "roles__organisation__name")
@@ -538,7 +540,8 @@ class PersonAdmin(PublishableAdmin):
 
 
 @admin.register(Role)
-class RoleAdmin(CasebaseAdmin):
+class RoleAdmin(imports.SpreadsheetImportMixin, CasebaseAdmin):
+    resource_classes = [imports.RoleResource]
     list_display = ("person", "title", "organisation", "start_year", "end_year", "is_current")
     list_filter = ("is_current", "organisation__type__sector")
     list_select_related = ("person", "organisation")
@@ -664,7 +667,7 @@ class CorrectionInline(CaseStudyPartInline, admin.TabularInline):
 
 
 @admin.register(CaseStudy)
-class CaseStudyAdmin(PublishableAdmin):
+class CaseStudyAdmin(imports.SpreadsheetExportMixin, PublishableAdmin):
     list_display = (
         "title",
         "sector",
@@ -764,7 +767,8 @@ class PracticeApplicationAdmin(PublishableAdmin):
 
 
 @admin.register(Outcome)
-class OutcomeAdmin(PublishableAdmin):
+class OutcomeAdmin(imports.SpreadsheetImportMixin, PublishableAdmin):
+    resource_classes = [imports.OutcomeResource]
     list_display = (
         "__str__",
         "organisation",
