@@ -10,6 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from casebase.content.models import CaseStudy
+from tests.test_imports import HEADER, organisation_rows
 
 PASSWORD = "a long editor password"
 BLOCKING = {"critical", "serious"}
@@ -68,13 +69,15 @@ ADMIN_PAGES = {
     "case study list": "/admin/content/casestudy/",
     "case study list, searched and filtered": FILTERED_LIST,
     "add a case study": "/admin/content/casestudy/add/",
+    "import organisations": "/admin/content/organisation/import/",
+    "export organisations": "/admin/content/organisation/export/",
 }
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES.values(), ids=ADMIN_PAGES.keys())
 def test_an_admin_page_has_no_serious_accessibility_violation(editor: str, page: Page, path):
     sign_in(page, editor)
-    page.goto(f"{editor}{path}")
+    assert page.goto(f"{editor}{path}").ok  # an error page would pass axe too
     assert blocking_violations(page) == []
 
 
@@ -131,4 +134,24 @@ def test_the_history_and_what_changed_have_no_serious_accessibility_violation(
 
     page.get_by_role("link", name="What changed").first.click()
     expect(page.locator(".revision-changes")).to_be_visible()
+    assert blocking_violations(page) == []
+
+
+@pytest.mark.parametrize("bad", [False, True], ids=["valid", "with a bad row"])
+def test_an_import_preview_has_no_serious_accessibility_violation(
+    editor: str, page: Page, tmp_path, bad: bool
+):
+    rows = organisation_rows()
+    if bad:
+        rows[3][HEADER.index("region")] = "middle-earth"
+    spreadsheet = tmp_path / "organisations.csv"
+    spreadsheet.write_text("\n".join(",".join(row) for row in [HEADER, *rows]) + "\n")
+    sign_in(page, editor)
+    page.goto(f"{editor}/admin/content/organisation/import/")
+    page.get_by_label("File to import").set_input_files(spreadsheet)
+    page.get_by_label("Format").select_option(label="csv")
+    page.get_by_role("button", name="Submit").click()
+    expect(page.locator("table.import-preview")).to_be_visible()
+    if bad:
+        expect(page.locator("#content")).to_contain_text("'middle-earth' is not a valid choice")
     assert blocking_violations(page) == []

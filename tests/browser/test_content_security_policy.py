@@ -18,6 +18,8 @@ ADMIN = [
     "/admin/content/outcome/?q=CQC",
     "/admin/content/practice/add/",
     "/admin/content/casestudy/recover/",
+    "/admin/content/organisation/import/",
+    "/admin/content/organisation/export/",
 ]
 
 
