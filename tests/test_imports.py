@@ -326,3 +326,11 @@ def test_a_change_list_exports_to_csv_and_xlsx(editor_only, model, fmt):
 def test_the_public_cannot_export(client):
     response = client.get(reverse("admin:content_organisation_export"))
     assert response.status_code == 302  # to the admin's sign-in
+
+
+def test_a_file_without_the_slug_column_is_an_error_not_a_crash(editor_only):
+    upload = csv_file([["Imported Trust", "county-council"]], header=["name", "type"])
+    response = preview(editor_only, "organisation", upload)
+    assert response.context["result"].has_errors()
+    assert "slug" in response.content.decode()
+    assert response.context.get("confirm_form") is None
