@@ -62,7 +62,7 @@ def tab_until(page: Page, predicate: str, limit: int = 60) -> None:
 def test_a_reader_searches_for_a_practice_from_the_home_page(site, page: Page):
     page.goto(f"{site}/")
     page.get_by_label(re.compile("Search .* case studies")).fill("visible leadership")
-    page.get_by_role("button", name="Search").click()
+    page.get_by_role("button", name="Search", exact=True).click()
 
     expect(page).to_have_url(re.compile(r"/case-studies/\?q=visible\+leadership"))
     expect(results(page).first).to_be_visible()
@@ -113,7 +113,7 @@ def test_on_a_phone_a_reader_sees_what_changed_within_two_clicks(site, phone: Pa
     page = phone
     page.goto(f"{site}/")
     page.get_by_label(re.compile("Search .* case studies")).fill("visible leadership")
-    page.get_by_role("button", name="Search").click()  # first click
+    page.get_by_role("button", name="Search", exact=True).click()  # first click
     page.get_by_role("link", name=re.compile("^Leeds Teaching Hospitals")).click()  # second
 
     expect(page.get_by_role("heading", name="What changed")).to_be_visible()
