@@ -262,3 +262,37 @@ def test_the_page_cache_never_keeps_a_suggestion_page(client, settings):
     other = client.__class__()
     assert "Testshire" not in other.get("/suggestions/story/check/").content.decode()
     assert not [key for key in cache._cache if "page:" in str(key)]  # locmem: nothing stored
+
+
+WORD = "Zqxjsuggestionword"
+
+
+def test_a_planted_suggestion_word_appears_nowhere_public(client, settings):
+    """As tests/test_drafts_invisible.py does for drafts: a unique word in every field of a
+    suggestion of each kind, then every public surface fetched, with the page cache on."""
+    from tests.test_drafts_invisible import public_urls
+
+    correction(client, wrong=WORD, should=WORD, contact_name=WORD, contact_email=f"{WORD}@x.org")
+    sent(client, "correction")
+    client.post("/suggestions/story/organisation/", {"organisation_name": WORD})
+    story_contact = {"contact_name": WORD, "contact_email": f"{WORD}@x.org"}
+    client.post("/suggestions/story/type/", {"organisation_type": "other"})
+    client.post("/suggestions/story/what-happened/", {"text": WORD})
+    client.post("/suggestions/story/contact/", story_contact)
+    sent(client, "story")
+    assert Suggestion.objects.filter(text=WORD).count() == 2
+    settings.PAGE_CACHE_SECONDS = 3600
+    cache.clear()
+    reader = client.__class__()
+    urls = [*public_urls(reader), f"/case-studies/?q={WORD}", f"/search/?q={WORD}"]
+    shown_on = [
+        url
+        for url in urls
+        if WORD
+        in reader.get(url)
+        .content.decode()
+        .replace(f"“{WORD}”", "")
+        .replace(f'value="{WORD}"', "")
+        .replace(f"q={WORD}", "")
+    ]
+    assert shown_on == []

@@ -45,6 +45,9 @@ PAGES = {
     "organisations like mine, with results": LIKE_MINE,
     "organisations like mine, with an error": "/like-mine/?measure=staff&size=lots",
     "organisations like mine, named": "/like-mine/?organisation=Leeds+Teaching+Hospitals+NHS+Trust",
+    "suggest a correction, which case study": "/suggestions/correction/case-study/",
+    "tell us your story, type of organisation": "/suggestions/story/type/",
+    "suggestions' privacy notice": "/suggestions/privacy/",
 }
 CASES = [pytest.param(path, DESKTOP, id=name) for name, path in PAGES.items()] + [
     pytest.param("/case-studies/", NARROW, id="catalogue at 320px"),
