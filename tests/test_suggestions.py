@@ -296,3 +296,24 @@ def test_a_planted_suggestion_word_appears_nowhere_public(client, settings):
         .replace(f"q={WORD}", "")
     ]
     assert shown_on == []
+
+
+@pytest.mark.parametrize(
+    ("url", "queries"),
+    [
+        ("/suggestions/privacy/", 0),
+        ("/suggestions/story/organisation/", 0),
+        ("/suggestions/correction/case-study/", 1),  # the published case studies
+        ("/suggestions/story/type/", 1),  # the types of organisation
+    ],
+)
+def test_a_question_page_takes_fixed_queries(client, django_assert_num_queries, url, queries):
+    with django_assert_num_queries(queries):
+        assert client.get(url).status_code == 200
+
+
+def test_check_your_answers_takes_five_queries(client, django_assert_num_queries):
+    correction(client)
+    # The session; the case study's title; the session saved (savepoint, update, release).
+    with django_assert_num_queries(5):
+        assert client.get("/suggestions/correction/check/").status_code == 200
