@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from casebase.content.models import CaseStudy
 from casebase.suggestions.models import Suggestion
 
 pytestmark = pytest.mark.django_db
@@ -317,3 +318,24 @@ def test_check_your_answers_takes_five_queries(client, django_assert_num_queries
     # The session; the case study's title; the session saved (savepoint, update, release).
     with django_assert_num_queries(5):
         assert client.get("/suggestions/correction/check/").status_code == 200
+
+
+@pytest.mark.parametrize("group", ["editor_only", "publisher"])
+def test_accepting_a_story_makes_a_draft_case_study(request, group, suggestions, client):
+    staff = request.getfixturevalue(group)
+    told = suggestions[0]
+    response = staff.post(
+        "/admin/suggestions/suggestion/",
+        {"action": "accept_story", "_selected_action": [told.pk]},
+        follow=True,
+    )
+    assert "draft case study" in response.content.decode()
+    told.refresh_from_db()
+    study = told.case_study
+    assert (told.status, study.status, study.organisation.status) == ("accepted", "draft", "draft")
+    assert (study.title, study.context) == ("Testshire Council", "We listened; sickness fell.")
+    assert study.organisation.type.slug == "county-council"
+    assert client.get(study.get_absolute_url()).status_code == 404  # a draft, never public
+    staff.post("/admin/suggestions/suggestion/",
+               {"action": "accept_story", "_selected_action": [told.pk]})  # fmt: skip
+    assert CaseStudy.objects.filter(organisation__name="Testshire Council").count() == 1

@@ -11,7 +11,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import ngettext
 
 from casebase.suggestions.models import Suggestion
-from casebase.suggestions.services import contact_details_erase
+from casebase.suggestions.services import contact_details_erase, story_accept
 
 READERS_WORDS = (
     "reference", "kind", "created_at", "case_study", "organisation_name", "organisation_type",
@@ -44,6 +44,24 @@ def erase_contact_details(modeladmin, request: HttpRequest, queryset: QuerySet[S
     )  # fmt: skip
 
 
+@admin.action(description="Accept a story: make a draft case study of it", permissions=["change"])
+def accept_story(modeladmin, request: HttpRequest, queryset: QuerySet[Suggestion]):
+    for suggestion in queryset:
+        try:
+            study = story_accept(suggestion=suggestion)
+        except ValueError as error:
+            modeladmin.message_user(request, str(error), messages.ERROR)
+            continue
+        url = reverse("admin:content_casestudy_change", args=[study.pk])
+        modeladmin.message_user(
+            request,
+            format_html(
+                '{}: draft case study <a href="{}">{}</a> made.', suggestion.reference, url, study
+            ),
+            messages.SUCCESS,
+        )
+
+
 @admin.register(Suggestion)
 class SuggestionAdmin(admin.ModelAdmin):
     list_display = ("reference", "kind", "status", "created_at", "age", "about", "has_contact")
@@ -59,6 +77,7 @@ class SuggestionAdmin(admin.ModelAdmin):
         mark(Suggestion.Status.ACCEPTED),
         mark(Suggestion.Status.DECLINED),
         erase_contact_details,
+        accept_story,
     ]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
