@@ -245,10 +245,14 @@ def test_an_editor_cannot_reorder_live_themes_from_the_list(editor_only):
     assert theme.position == position
 
 
+# What Editors handle besides content: readers' suggestions (casebase/suggestions).
+EDITORS_HANDLE = {"content", "suggestions"}
+
+
 @pytest.mark.parametrize(
     "model",
     sorted(
-        (model for model in admin.site._registry if model._meta.app_label != "content"),
+        (model for model in admin.site._registry if model._meta.app_label not in EDITORS_HANDLE),
         key=lambda model: model._meta.label,
     ),
     ids=lambda model: model._meta.label,
@@ -257,6 +261,10 @@ def test_editors_cannot_reach_what_is_not_content(model, editor_only):
     opts = model._meta
     changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     assert editor_only.get(changelist).status_code == 403
+
+
+def test_editors_reach_readers_suggestions(editor_only):
+    assert editor_only.get(reverse("admin:suggestions_suggestion_changelist")).status_code == 200
 
 
 def test_every_record_the_admin_shows_has_a_rule_and_every_inline_applies_it():
