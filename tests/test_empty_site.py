@@ -129,9 +129,9 @@ def links(page: str) -> set[str]:
 
 
 def crawl(client, expected: dict[str, int]) -> dict[str, int]:
-    """Fetch `expected` and every page linked from the pages fetched: {url: status} of those
-    that answered otherwise than expected (200 for a linked page) or with an HTML page without
-    exactly one <h1>."""
+    """Fetch `expected` and every page linked from the pages fetched, following redirects
+    within the site: {url: status} of those that answered otherwise than expected (200 for a
+    linked page) or with an HTML page without exactly one <h1>."""
     client.raise_request_exception = False  # a 500 is reported with the others, not raised
     wrong: dict[str, int] = {}
     queue, seen = ["/", *expected], set()
@@ -141,6 +141,9 @@ def crawl(client, expected: dict[str, int]) -> dict[str, int]:
             continue
         seen.add(url)
         response = client.get(url)
+        if response.status_code in (301, 302) and response["Location"].startswith("/"):
+            queue.append(response["Location"])  # a start page leads on (the suggestions')
+            continue
         content_type = response.get("Content-Type", "")
         page = b"".join(response).decode() if response.streaming else response.content.decode()
         one_heading = (
